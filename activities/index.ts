@@ -1,0 +1,26 @@
+import { Pool } from 'pg';
+import { workingDayWindow, yearsSpanned } from '../domain';
+import { getCalendarYears } from '../store/calendar';
+import { DecisionBatch, persistDecision } from '../store/decisions';
+import { allocateNoticeSerial } from '../store/notices';
+
+export function createActivities(pool: Pool) {
+  return {
+    /** Events, letters and read model of one decision, in one transaction (idempotent). */
+    async persistDecision(batch: DecisionBatch) {
+      return persistDecision(pool, batch);
+    },
+
+    /** The publicity window from the official calendar, or the first year that is not loaded. */
+    async publicityWindow(input: { openedOn: string; workingDays: number }) {
+      const years = await getCalendarYears(pool, yearsSpanned(input.openedOn, input.workingDays));
+      return workingDayWindow(input.openedOn, input.workingDays, (y) => years.find((s) => s.year === y));
+    },
+
+    async allocateNotice(input: { baseId: string; year: number }) {
+      return allocateNoticeSerial(pool, input.baseId, input.year);
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

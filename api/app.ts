@@ -1,0 +1,54 @@
+import express, { Express } from 'express';
+import { DomainError } from '../domain';
+import { DependencyGate } from './dependency-gate';
+import { ApiDeps } from './deps';
+import { postgresProblem, temporalProblem } from './dependency-errors';
+import { fromBodyParserError, fromDomainError, notFound, Problem, problemHandler } from './problem';
+import { actionRoutes } from './routes/actions';
+import { basesRoutes } from './routes/bases';
+import { docsRoutes } from './routes/docs';
+import { healthRoutes } from './routes/health';
+import { historyRoutes } from './routes/history';
+import { referenceRoutes } from './routes/reference';
+import { securityHeaders } from './security-headers';
+
+function toProblem(err: unknown): Problem | undefined {
+  if (err instanceof Problem) return err;
+  if (err instanceof DomainError) return fromDomainError(err);
+  return fromBodyParserError(err as never) ?? temporalProblem(err) ?? postgresProblem(err);
+}
+
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  const gate = new DependencyGate(deps.pool, deps.gateway);
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple');
+  app.use(securityHeaders);
+  app.use(healthRoutes(gate));
+  app.use(docsRoutes());
+  app.use(referenceRoutes(deps));
+  app.use(basesRoutes(deps, gate));
+  app.use(actionRoutes(deps, gate));
+  app.use(historyRoutes(deps));
+  app.use((req, _res, next) => next(notFound(`no route ${req.method} ${req.path}`)));
+  app.use(
+    problemHandler(
+      toProblem,
+      (p, req) => {
+        if (p.status >= 500 || p.status === 401 || p.status === 403 || p.status === 429) {
+          const a = req.actor;
+          deps.log(p.status >= 500 ? 'warn' : 'info', 'request refused', {
+            status: p.status,
+            reason: p.detail,
+            method: req.method,
+            path: req.path,
+            caller: a ? { sub: a.sub, role: a.role, org: a.org, district: a.district } : { ip: req.ip },
+          });
+        }
+      },
+      (err, req) => deps.log('error', 'unexpected error', { method: req.method, path: req.path, error: String((err as Error)?.stack ?? err) }),
+    ),
+  );
+  return app;
+}

@@ -1,0 +1,72 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { RequestHandler } from 'express';
+import { z } from 'zod';
+import { Actor, ROLES } from '../domain';
+import { unauthorized } from './problem';
+
+const CLOCK_SKEW_SEC = 30;
+
+const claimsSchema = z
+  .object({
+    sub: z.string().min(1).max(128),
+    name: z.string().min(1).max(100),
+    role: z.enum(ROLES),
+    org: z.string().max(18).optional(),
+    district: z.string().max(12).optional(),
+    exp: z.number(),
+    nbf: z.number().optional(),
+    iat: z.number().optional(),
+  })
+  .refine((c) => c.role !== 'applicant' || !!c.org, 'an applicant token carries org')
+  .refine((c) => c.role !== 'district_officer' || !!c.district, 'a district officer token carries district');
+
+const b64json = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+
+/** HS256 only: `alg: none` and every other algorithm are refused, and so is a token without exp. */
+export function verifyToken(token: string, secret: string, nowSec = Date.now() / 1000): Actor {
+  const parts = token.split('.');
+  if (parts.length !== 3) throw unauthorized('malformed token');
+  let header: { alg?: string };
+  let payload: unknown;
+  try {
+    header = b64json(parts[0]);
+    payload = b64json(parts[1]);
+  } catch {
+    throw unauthorized('malformed token');
+  }
+  if (header.alg !== 'HS256') throw unauthorized('only HS256 tokens are accepted');
+  const expected = createHmac('sha256', secret).update(`${parts[0]}.${parts[1]}`).digest();
+  const given = Buffer.from(parts[2], 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw unauthorized('bad signature');
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) throw unauthorized(`bad claims: ${claims.error.issues.map((i) => i.message).join('; ')}`);
+  const c = claims.data;
+  if (c.exp < nowSec - CLOCK_SKEW_SEC) throw unauthorized('token expired');
+  if (c.nbf !== undefined && c.nbf > nowSec + CLOCK_SKEW_SEC) throw unauthorized('token not yet valid');
+  return { sub: c.sub, name: c.name, role: c.role, org: c.org, district: c.district };
+}
+
+export function signToken(claims: Omit<Actor, 'role'> & { role: string }, secret: string, ttlSec = 8 * 3600): string {
+  const now = Math.floor(Date.now() / 1000);
+  const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const head = enc({ alg: 'HS256', typ: 'JWT' });
+  const body = enc({ ...claims, iat: now, exp: now + ttlSec });
+  return `${head}.${body}.${createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url')}`;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    actor?: Actor;
+  }
+}
+
+export function requireActor(secret: string): RequestHandler {
+  return (req, _res, next) => {
+    const h = req.headers.authorization;
+    if (!h) return next(unauthorized('send Authorization: Bearer <token>'));
+    const m = /^Bearer\s+(\S+)$/i.exec(h);
+    if (!m) return next(unauthorized('send Authorization: Bearer <token>'));
+    req.actor = verifyToken(m[1], secret);
+    next();
+  };
+}

@@ -1,0 +1,58 @@
+import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { DomainError, DomainErrorCode } from '../domain';
+import { conflict, fromDomainError, notFound, Problem, unavailable } from './problem';
+
+// gRPC status codes (stable across every gRPC implementation).
+const grpcStatus = { CANCELLED: 1, UNKNOWN: 2, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, RESOURCE_EXHAUSTED: 8, UNAVAILABLE: 14 } as const;
+
+const DOMAIN_CODES: DomainErrorCode[] = ['FORBIDDEN', 'INVALID', 'INELIGIBLE', 'ILLEGAL_STAGE', 'NOT_FOUND'];
+
+function grpcCode(err: unknown): number | undefined {
+  let e: unknown = err;
+  for (let i = 0; e && i < 5; i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'number') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Temporal's answers, as the caller should hear them. */
+export function temporalProblem(err: unknown): Problem | undefined {
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure && DOMAIN_CODES.includes(cause.type as DomainErrorCode)) {
+      const details = (cause.details?.[0] ?? {}) as DomainError['details'];
+      return fromDomainError(new DomainError(cause.type as DomainErrorCode, cause.message, details));
+    }
+    return undefined;
+  }
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return unavailable('Temporal (no answer in time)');
+  if (err instanceof WorkflowNotFoundError) return notFound('no such base');
+  const code = grpcCode(err);
+  if (err instanceof ServiceError || code !== undefined) {
+    if (code === grpcStatus.NOT_FOUND && /completed|closed/i.test(String((err as Error).message))) {
+      return conflict('the base is closed', 'closed', []);
+    }
+    if (code === grpcStatus.NOT_FOUND) return notFound('no such base');
+    if (code === grpcStatus.RESOURCE_EXHAUSTED) return unavailable('Temporal (busy)', 2);
+    if (code === grpcStatus.UNAVAILABLE || code === grpcStatus.DEADLINE_EXCEEDED || code === grpcStatus.CANCELLED || code === grpcStatus.UNKNOWN) {
+      return unavailable('Temporal');
+    }
+  }
+  if (/Failed to connect before the deadline|connect ECONNREFUSED|No connection established/i.test(String((err as Error)?.message))) {
+    return unavailable('Temporal');
+  }
+  return undefined;
+}
+
+const PG_DOWN = /ECONNREFUSED|ECONNRESET|ENOTFOUND|EPIPE|ETIMEDOUT|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/i;
+
+/** PostgreSQL unreachable, restarting or out of connections. */
+export function postgresProblem(err: unknown): Problem | undefined {
+  const e = err as { code?: string; message?: string };
+  if (e?.code && /^(57P0[1-3]|53300|08\d{3})$/.test(e.code)) return unavailable('PostgreSQL');
+  if (PG_DOWN.test(String(e?.message ?? '')) || PG_DOWN.test(String(e?.code ?? ''))) return unavailable('PostgreSQL');
+  return undefined;
+}

@@ -1,0 +1,19 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Request } from 'express';
+import { invalid } from './problem';
+
+export function idempotencyKey(req: Request): string | undefined {
+  const key = req.get('Idempotency-Key');
+  if (key === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
+    throw invalid('bad Idempotency-Key header', [{ path: 'Idempotency-Key', message: '1 to 200 visible ASCII characters' }]);
+  }
+  return key;
+}
+
+/** A stable id for a caller's key, so the same request maps to the same base or the same update. */
+export function idFor(key: string | undefined, ...scope: string[]): string {
+  if (key === undefined) return randomUUID();
+  const h = createHash('sha256').update([...scope, key].join('\u0000')).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}

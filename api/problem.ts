@@ -1,0 +1,97 @@
+import { ErrorRequestHandler, Request, Response } from 'express';
+import { ZodError } from 'zod';
+import { DomainError, FieldProblem } from '../domain';
+
+/** An RFC 9457 problem: every refusal the API gives is one of these. */
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly slug: string,
+    readonly title: string,
+    readonly detail: string,
+    readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+  }
+}
+
+export const badRequest = (detail: string) => new Problem(400, 'malformed-request', 'Malformed request', detail);
+export const unauthorized = (detail: string) => new Problem(401, 'unauthorized', 'Not signed in', detail, {}, { 'WWW-Authenticate': 'Bearer' });
+export const forbidden = (detail: string) => new Problem(403, 'forbidden', 'Not allowed for this caller', detail);
+export const notFound = (detail: string) => new Problem(404, 'not-found', 'Not found', detail);
+export const invalid = (detail: string, errors: FieldProblem[]) => new Problem(422, 'invalid-body', 'Invalid request', detail, { errors });
+export const conflict = (detail: string, stage: string, allowedActions: string[]) =>
+  new Problem(409, 'illegal-stage', 'Not allowed in the current stage', detail, { stage, allowedActions });
+export const tooMany = (retryAfterSec: number) =>
+  new Problem(429, 'rate-limited', 'Too many requests', 'Slow down and retry later', {}, { 'Retry-After': String(retryAfterSec) });
+export const unavailable = (what: string, retryAfterSec = 5) =>
+  new Problem(503, 'dependency-unavailable', 'Service temporarily unavailable', `${what} is unreachable; nothing was changed, retry later`, {}, { 'Retry-After': String(retryAfterSec) });
+
+export function fromDomainError(err: DomainError): Problem {
+  switch (err.code) {
+    case 'FORBIDDEN':
+      return forbidden(err.message);
+    case 'NOT_FOUND':
+      return notFound(err.message);
+    case 'ILLEGAL_STAGE':
+      return conflict(err.message, err.details.stage ?? '', err.details.allowedActions ?? []);
+    case 'INELIGIBLE':
+      return new Problem(422, 'ineligible', 'The applicant is not eligible', err.message, { errors: err.details.errors ?? [] });
+    case 'INVALID':
+      return invalid(err.message, err.details.errors ?? []);
+  }
+}
+
+export function fromZodError(err: ZodError, prefix = ''): Problem {
+  const errors = err.issues.map((i) => ({
+    path: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(body)',
+    message: i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : i.message,
+  }));
+  return invalid(`${errors.length} field(s) invalid`, errors);
+}
+
+export function sendProblem(res: Response, p: Problem): void {
+  for (const [k, v] of Object.entries(p.headers)) res.setHeader(k, v);
+  res
+    .status(p.status)
+    .type('application/problem+json')
+    .send(JSON.stringify({ type: `urn:zz-coop-bases:problem:${p.slug}`, title: p.title, status: p.status, detail: p.detail, ...p.extra }));
+}
+
+/** The one mapper from anything thrown to a status: body-parser's own errors included. */
+export function problemHandler(
+  toProblem: (err: unknown) => Problem | undefined,
+  onProblem: (p: Problem, req: Request) => void,
+  onUnexpected: (err: unknown, req: Request) => void,
+): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const p = toProblem(err);
+    if (p) {
+      onProblem(p, req);
+      return sendProblem(res, p);
+    }
+    onUnexpected(err, req);
+    sendProblem(res, new Problem(500, 'internal', 'Internal error', 'An unexpected error occurred; it has been logged'));
+  };
+}
+
+/** Errors raised by express.json and friends, which carry their own status. */
+export function fromBodyParserError(err: { type?: string; status?: number; message?: string }): Problem | undefined {
+  switch (err.type) {
+    case 'entity.too.large':
+      return new Problem(413, 'body-too-large', 'Body too large', 'the request body is over the limit');
+    case 'entity.parse.failed':
+      return badRequest('the body is not valid JSON');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new Problem(415, 'unsupported-encoding', 'Unsupported encoding', 'send UTF-8 JSON');
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+      return badRequest(err.message ?? 'bad request body');
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,73 @@
+import express, { Router } from 'express';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { Actor, decide, formatInstant, mayRead, scopeOf, STAFF_ROLES, SubmitCommand, toView } from '../../domain';
+import { getBaseState, listBases } from '../../store/bases';
+import { requireActor } from '../auth';
+import { DependencyGate } from '../dependency-gate';
+import { ApiDeps } from '../deps';
+import { idempotencyKey, idFor } from '../idempotency';
+import { forbidden, fromZodError } from '../problem';
+import { applicationSchema } from '../schemas/application';
+import { listQuerySchema } from '../schemas/queries';
+import { loadBase } from './load-base';
+
+export function basesRoutes(deps: ApiDeps, gate: DependencyGate): Router {
+  const r = Router();
+  const auth = requireActor(deps.config.jwtSecret);
+  const json = express.json({ limit: '100kb' });
+
+  r.post('/api/bases', auth, json, async (req, res) => {
+    const actor = req.actor!;
+    if (actor.role !== 'applicant') throw forbidden('only an applicant may apply');
+    const claimed = req.body?.applicant?.creditCode;
+    if (typeof claimed === 'string' && claimed.toUpperCase() !== actor.org) throw forbidden('an applicant may only apply for its own organisation');
+    const parsed = applicationSchema.safeParse(req.body);
+    if (!parsed.success) throw fromZodError(parsed.error);
+    const key = idempotencyKey(req);
+    const baseId = idFor(key, 'submit', actor.org!);
+    const cmd: SubmitCommand = {
+      type: 'submit',
+      baseId,
+      policyVersion: deps.config.POLICY_VERSION,
+      application: parsed.data,
+      actor,
+      at: formatInstant(deps.now()),
+      commandId: `submit-${baseId}`,
+    };
+    decide(undefined, cmd); // eligibility and ownership answer before anything starts
+    await gate.require();
+    try {
+      res.status(201).json(await deps.gateway.submit(cmd));
+    } catch (err) {
+      // The same key after the base's workflow has closed: answer with the base it made.
+      const existing = err instanceof WorkflowExecutionAlreadyStartedError ? await getBaseState(deps.pool, baseId) : undefined;
+      if (!existing) throw err;
+      res.status(201).json(toView(existing, actor));
+    }
+  });
+
+  r.get('/api/bases', auth, async (req, res) => {
+    const actor: Actor = req.actor!;
+    const q = listQuerySchema.safeParse(req.query);
+    if (!q.success) throw fromZodError(q.error, 'query');
+    const filter = { ...q.data } as Parameters<typeof listBases>[1];
+    if (actor.role === 'district_officer') {
+      if (filter.district && filter.district !== actor.district) throw forbidden('a district officer sees only its own district');
+      filter.district = actor.district;
+    } else if (actor.role === 'applicant') {
+      filter.creditCode = actor.org;
+    } else if (!STAFF_ROLES.includes(actor.role as never)) {
+      throw forbidden('not a staff role');
+    }
+    const { total, states } = await listBases(deps.pool, filter);
+    res.json({ items: states.map((s) => toView(s, actor)), total, page: filter.page, pageSize: filter.pageSize });
+  });
+
+  r.get('/api/bases/:id', auth, async (req, res) => {
+    const state = await loadBase(deps, String(req.params.id));
+    if (!mayRead(req.actor!, scopeOf(state))) throw forbidden('this base belongs to another district or organisation');
+    res.json(toView(state, req.actor));
+  });
+
+  return r;
+}

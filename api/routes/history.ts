@@ -1,0 +1,37 @@
+import { Router } from 'express';
+import { AUDIT_ROLES } from '../../domain';
+import { assembleTrail } from '../../audit/assemble';
+import { trailCsv } from '../../audit/csv';
+import { runFacts } from '../../audit/temporal-history';
+import { readEvents, readNotifications } from '../../store/events';
+import { requireActor } from '../auth';
+import { ApiDeps } from '../deps';
+import { forbidden, fromZodError } from '../problem';
+import { historyQuerySchema } from '../schemas/queries';
+import { loadBase } from './load-base';
+
+export function historyRoutes(deps: ApiDeps): Router {
+  const r = Router();
+  r.get('/api/bases/:id/history', requireActor(deps.config.jwtSecret), async (req, res) => {
+    const state = await loadBase(deps, String(req.params.id));
+    if (!AUDIT_ROLES.includes(req.actor!.role as never)) throw forbidden('the audit trail is for admins and the bureau');
+    const q = historyQuerySchema.safeParse(req.query);
+    if (!q.success) throw fromZodError(q.error, 'query');
+    const [runs, events, notifications] = await Promise.all([
+      deps.gateway.histories(state.id),
+      readEvents(deps.pool, state.id),
+      readNotifications(deps.pool, state.id),
+    ]);
+    const trail = assembleTrail(
+      state.id,
+      runs.map((run) => runFacts(run.runId, run.events)),
+      { events, notifications },
+    );
+    if (q.data.format === 'csv') {
+      res.type('text/csv; charset=utf-8').attachment(`base-${state.id}-history.csv`).send(trailCsv(trail.entries));
+    } else {
+      res.json(trail);
+    }
+  });
+  return r;
+}

@@ -1,0 +1,98 @@
+import { Client, WithStartWorkflowOperation } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import type { BaseView, PersonCommand, SubmitCommand } from '../domain';
+import type { baseWorkflow, BaseWorkflowInput } from '../workflows/base.workflow';
+import { workflowIdOf } from '../workflows/ids';
+import { actUpdate, calendarLoadedSignal, readyUpdate } from '../workflows/messages';
+
+export interface GatewayOptions {
+  taskQueue: string;
+  namespace: string;
+  timeScale: number;
+  continueAsNewAfterEvents?: number;
+  /** How long a caller waits for a decision before hearing 503 (the decision itself is not lost). */
+  timeoutMs: number;
+}
+
+export interface RunHistory {
+  runId: string;
+  events: temporal.api.history.v1.IHistoryEvent[];
+}
+
+/** Every call the API makes to Temporal, each with a deadline so nothing hangs. */
+export class TemporalGateway {
+  constructor(
+    private readonly client: Client,
+    private readonly o: GatewayOptions,
+  ) {}
+
+  private deadline<T>(fn: () => Promise<T>, ms = this.o.timeoutMs): Promise<T> {
+    return this.client.connection.withDeadline(Date.now() + ms, fn);
+  }
+
+  /** Starts the base's workflow with its submission and answers once it is persisted; a retry finds the same base. */
+  submit(cmd: SubmitCommand): Promise<BaseView> {
+    const input: BaseWorkflowInput = {
+      baseId: cmd.baseId,
+      timeScale: this.o.timeScale,
+      submission: cmd,
+      continueAsNewAfterEvents: this.o.continueAsNewAfterEvents,
+    };
+    const start = new WithStartWorkflowOperation<typeof baseWorkflow>('baseWorkflow', {
+      workflowId: workflowIdOf(cmd.baseId),
+      taskQueue: this.o.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+    return this.deadline(() =>
+      this.client.workflow.executeUpdateWithStart(readyUpdate, { args: [cmd.actor], updateId: `ready-${cmd.commandId}`, startWorkflowOperation: start }),
+    );
+  }
+
+  /** One decision; the update id makes a retried request apply once and answer the same. */
+  act(baseId: string, cmd: PersonCommand): Promise<BaseView> {
+    const handle = this.client.workflow.getHandle(workflowIdOf(baseId));
+    return this.deadline(() => handle.executeUpdate(actUpdate, { args: [cmd], updateId: cmd.commandId }));
+  }
+
+  async nudgeCalendar(baseIds: string[], year: number): Promise<void> {
+    await Promise.allSettled(baseIds.map((id) => this.deadline(() => this.client.workflow.getHandle(workflowIdOf(id)).signal(calendarLoadedSignal, year), 3000)));
+  }
+
+  /** Every run still held by Temporal, newest first, following continue-as-new back to the first. */
+  async histories(baseId: string): Promise<RunHistory[]> {
+    const workflowId = workflowIdOf(baseId);
+    const runs: RunHistory[] = [];
+    let runId: string | undefined;
+    for (let i = 0; i < 1000; i++) {
+      let history;
+      try {
+        history = await this.deadline(() => this.client.workflow.getHandle(workflowId, runId).fetchHistory(), 30_000);
+      } catch (err) {
+        if (isNotFound(err)) break; // this run, and all before it, are past the retention period
+        throw err;
+      }
+      const events = history.events ?? [];
+      const started = events[0]?.workflowExecutionStartedEventAttributes;
+      const thisRun = runId ?? (started?.originalExecutionRunId && !started.continuedExecutionRunId ? started.originalExecutionRunId : await this.latestRunId(workflowId));
+      runs.push({ runId: thisRun, events });
+      runId = started?.continuedExecutionRunId ?? undefined;
+      if (!runId) break;
+    }
+    return runs;
+  }
+
+  private async latestRunId(workflowId: string): Promise<string> {
+    const d = await this.deadline(() => this.client.workflow.getHandle(workflowId).describe(), 5000);
+    return d.runId;
+  }
+
+  async ping(): Promise<void> {
+    await this.deadline(() => this.client.workflowService.getSystemInfo({}), 2000);
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  return (err as { name?: string })?.name === 'WorkflowNotFoundError' || (err as { code?: number })?.code === 5;
+}

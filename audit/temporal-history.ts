@@ -1,0 +1,69 @@
+import { defaultPayloadConverter } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { AuditFact } from '../domain';
+import { TrailNotification } from './trail';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+const EventType = temporal.api.enums.v1.EventType;
+
+export interface RunFacts {
+  runId: string;
+  startedAt?: string;
+  closedAt?: string;
+  closedAs?: string;
+  facts: AuditFact[];
+  notifications: TrailNotification[];
+  acceptedUpdates: number;
+}
+
+const CLOSING: Record<number, string> = {
+  [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED]: 'completed',
+  [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW]: 'continued_as_new',
+  [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED]: 'failed',
+  [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED]: 'terminated',
+  [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT]: 'timed_out',
+  [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED]: 'canceled',
+};
+
+const time = (e: HistoryEvent) => {
+  const t = e.eventTime;
+  return t ? new Date(Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString() : undefined;
+};
+
+/** The persistence activity's results, as recorded in the run's local-activity markers. */
+function persistedResults(e: HistoryEvent): { facts: AuditFact[]; notifications: TrailNotification[] }[] {
+  const details = e.markerRecordedEventAttributes?.details ?? {};
+  const found = [];
+  for (const payloads of Object.values(details)) {
+    for (const p of payloads.payloads ?? []) {
+      let value: unknown;
+      try {
+        value = defaultPayloadConverter.fromPayload(p as never);
+      } catch {
+        continue;
+      }
+      const v = value as { facts?: unknown; notifications?: unknown };
+      if (v && Array.isArray(v.facts) && Array.isArray(v.notifications)) found.push(v as { facts: AuditFact[]; notifications: TrailNotification[] });
+    }
+  }
+  return found;
+}
+
+export function runFacts(runId: string, events: HistoryEvent[]): RunFacts {
+  const run: RunFacts = { runId, facts: [], notifications: [], acceptedUpdates: 0, startedAt: events[0] ? time(events[0]) : undefined };
+  for (const e of events) {
+    const type = Number(e.eventType);
+    if (type === EventType.EVENT_TYPE_MARKER_RECORDED) {
+      for (const r of persistedResults(e)) {
+        run.facts.push(...r.facts);
+        run.notifications.push(...r.notifications);
+      }
+    } else if (type === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED) {
+      run.acceptedUpdates += 1;
+    } else if (CLOSING[type]) {
+      run.closedAt = time(e);
+      run.closedAs = CLOSING[type];
+    }
+  }
+  return run;
+}

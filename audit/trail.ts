@@ -1,0 +1,70 @@
+import { ACTION_OF_EVENT, AuditFact } from '../domain';
+import { ACTION_LABELS, KIND_LABELS, STAGE_LABELS } from './labels';
+
+export interface TrailNotification {
+  seq: number;
+  idx: number;
+  recipient: { kind: string; id: string };
+  subject: string;
+  body: string;
+}
+
+export interface TrailEntry {
+  seq: number;
+  at: string;
+  kind: 'submitted' | 'action' | 'timer' | 'stage' | 'notification' | 'persisted';
+  label: { zh: string; en: string };
+  action?: string;
+  actor?: { sub: string; name: string; role: string };
+  from?: string | null;
+  to?: string;
+  fromLabel?: { zh: string; en: string } | null;
+  toLabel?: { zh: string; en: string };
+  detail?: Record<string, unknown>;
+}
+
+const TIMED = new Set(['close_publicity', 'end_rectification']);
+
+/** Consecutive events of one command form one decision. */
+function decisions(facts: AuditFact[]): AuditFact[][] {
+  const groups: AuditFact[][] = [];
+  for (const f of [...facts].sort((a, b) => a.seq - b.seq)) {
+    const last = groups[groups.length - 1];
+    if (last && last[0].commandId === f.commandId) last.push(f);
+    else groups.push([f]);
+  }
+  return groups;
+}
+
+const stageLabel = (s: string | null | undefined) => (s ? STAGE_LABELS[s] : null);
+
+/**
+ * The entries of the trail, in the order things happened (the base's event sequence): one per
+ * decision, one per stage move the system made, per letter written and per batch persisted.
+ * Built the same way from Temporal's history and from the event log, so the two agree.
+ */
+export function trailEntries(facts: AuditFact[], notifications: TrailNotification[]): TrailEntry[] {
+  const entries: TrailEntry[] = [];
+  for (const group of decisions(facts)) {
+    const first = group[0];
+    const last = group[group.length - 1];
+    const action = ACTION_OF_EVENT[first.type];
+    const detail = Object.assign({}, ...group.map((f) => f.detail), { events: group.map((f) => f.type) });
+    const move = { from: first.from, to: last.to, fromLabel: stageLabel(first.from), toLabel: stageLabel(last.to)! };
+    const base = { seq: first.seq, at: first.at, action, label: ACTION_LABELS[action] ?? { zh: action, en: action } };
+    if (first.actor.role !== 'system') {
+      entries.push({ ...base, kind: first.type === 'Submitted' ? 'submitted' : 'action', actor: first.actor, ...move, detail });
+    } else if (TIMED.has(action)) {
+      entries.push({ ...base, kind: 'timer', actor: first.actor, detail });
+      if (move.from !== move.to) entries.push({ ...base, kind: 'stage', label: KIND_LABELS.stage, actor: first.actor, ...move });
+    } else {
+      entries.push({ ...base, kind: 'stage', actor: first.actor, ...move, detail });
+    }
+    const seqs = new Set(group.map((f) => f.seq));
+    for (const n of notifications.filter((x) => seqs.has(x.seq)).sort((a, b) => a.seq - b.seq || a.idx - b.idx)) {
+      entries.push({ seq: n.seq, at: first.at, kind: 'notification', label: KIND_LABELS.notification, detail: { recipient: n.recipient, subject: n.subject, body: n.body } });
+    }
+    entries.push({ seq: last.seq, at: first.at, kind: 'persisted', label: KIND_LABELS.persisted, detail: { table: 'base_events', seqs: [...seqs] } });
+  }
+  return entries;
+}

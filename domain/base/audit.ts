@@ -1,0 +1,68 @@
+import { EventRecord } from './apply';
+import { DomainEvent, EventType } from './events';
+
+/** What an auditor needs of one event: who, what, when, the stage move, and the decision's particulars. */
+export interface AuditFact {
+  seq: number;
+  at: string;
+  type: EventType;
+  commandId: string;
+  actor: { sub: string; name: string; role: string };
+  from: string | null;
+  to: string;
+  detail: Record<string, unknown>;
+}
+
+/** The command (action) behind the first event of a decision. */
+export const ACTION_OF_EVENT: Record<EventType, string> = {
+  Submitted: 'submit',
+  Recommended: 'recommend',
+  Declined: 'decline',
+  Returned: 'return',
+  Resubmitted: 'resubmit',
+  Withdrawn: 'withdraw',
+  ReviewRecorded: 'record_review',
+  ReviewConcluded: 'conclude_review',
+  CandidateApproved: 'approve_candidate',
+  CandidateRejected: 'reject_candidate',
+  PublicityScheduled: 'schedule_publicity',
+  PublicityAwaitingCalendar: 'await_calendar',
+  ObjectionFiled: 'file_objection',
+  ObjectionRuled: 'rule_objection',
+  PublicityClosed: 'close_publicity',
+  Certified: 'certify',
+  AnnualReportSubmitted: 'submit_annual_report',
+  EvaluationStarted: 'start_evaluation',
+  EvaluationReportSubmitted: 'submit_evaluation_report',
+  Rated: 'rate',
+  RectificationStarted: 'start_rectification',
+  RectificationReportSubmitted: 'submit_rectification_report',
+  RectificationEnded: 'end_rectification',
+  Revoked: 'revoke',
+};
+
+function detailOf(e: DomainEvent): Record<string, unknown> {
+  const { type: _t, at: _a, actor: _b, commandId: _c, ...rest } = e as DomainEvent & Record<string, unknown>;
+  if ('application' in rest) {
+    // The full application stays in the event log; the trail names whose it is.
+    const app = (e as Extract<DomainEvent, { type: 'Submitted' | 'Resubmitted' }>).application;
+    const { application: _app, ...others } = rest;
+    return { ...others, applicant: { name: app.applicant.name, creditCode: app.applicant.creditCode, district: app.applicant.district }, foreignPartner: app.foreignPartner.name };
+  }
+  if (e.type === 'ObjectionFiled') return { objectionId: e.objectionId, reason: e.reason };
+  return rest;
+}
+
+export function auditFactOf(r: EventRecord): AuditFact {
+  const e = r.event;
+  return {
+    seq: r.seq,
+    at: e.at,
+    type: e.type,
+    commandId: e.commandId,
+    actor: { sub: e.actor.sub, name: e.actor.name, role: e.actor.role },
+    from: r.from,
+    to: r.to,
+    detail: detailOf(e),
+  };
+}

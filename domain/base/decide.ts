@@ -1,0 +1,171 @@
+import { eligibilityProblems } from '../eligibility';
+import { DomainError, forbidden, FieldProblem, illegalStage, ineligible, invalid } from '../errors';
+import { policyOf } from '../policy';
+import { addYearsToInstant, shanghaiDate, yearOf } from '../time';
+import { ActionCommand, Command, CommandMeta, ObjectionCommand, SubmitCommand, SystemCommand } from './commands';
+import { DomainEvent } from './events';
+import { acceptsObjections, allowedActions, authorize, isOnOffer, scopeOf } from './rules';
+import { BaseState, currentEvaluation, standingObjections } from './state';
+import { pendingWork } from './system';
+
+type Emit = DomainEvent[];
+const meta = (c: CommandMeta): CommandMeta => ({ at: c.at, actor: c.actor, commandId: c.commandId });
+
+/**
+ * The whole rulebook: given the state a base is in and a command, the events it causes, or a
+ * DomainError saying why not. Checks run in the contract's order: 403, then 422, then 409.
+ */
+export function decide(state: BaseState | undefined, cmd: Command): Emit {
+  if (cmd.type === 'submit') return decideSubmit(state, cmd);
+  if (!state) throw new DomainError('NOT_FOUND', 'no such base');
+  if (cmd.type === 'file_objection') return decideObjection(state, cmd);
+  if (cmd.actor.role === 'system') return decideSystem(state, cmd as SystemCommand);
+  return decideAction(state, cmd as ActionCommand);
+}
+
+function decideSubmit(state: BaseState | undefined, cmd: SubmitCommand): Emit {
+  if (cmd.actor.role !== 'applicant') throw forbidden('only an applicant may apply');
+  if (cmd.actor.org !== cmd.application.applicant.creditCode) throw forbidden('an applicant may only apply for its own organisation');
+  if (state) throw illegalStage('submit', state.stage, []);
+  const problems = eligibilityProblems(cmd.application, shanghaiDate(cmd.at), policyOf(cmd.policyVersion));
+  if (problems.length) throw ineligible(problems);
+  return [{ ...meta(cmd), type: 'Submitted', baseId: cmd.baseId, policyVersion: cmd.policyVersion, application: cmd.application }];
+}
+
+function decideObjection(state: BaseState, cmd: ObjectionCommand): Emit {
+  if (!acceptsObjections(state)) throw illegalStage('file_objection', state.stage, []);
+  const { objectionId, name, contact, reason } = cmd;
+  if (state.publicity?.objections.some((o) => o.id === objectionId)) throw invalid('objection id already used', [{ path: 'objectionId', message: 'already used' }]);
+  return [{ ...meta(cmd), type: 'ObjectionFiled', objectionId, name, contact, reason }];
+}
+
+/** Checks of the body that do not depend on the stage (422 before 409). */
+function bodyProblems(state: BaseState, cmd: ActionCommand): FieldProblem[] {
+  const policy = policyOf(state.policyVersion);
+  const need = (ok: boolean, path: string, message: string) => (ok ? [] : [{ path, message }]);
+  switch (cmd.type) {
+    case 'decline':
+    case 'return':
+    case 'revoke':
+    case 'reject_candidate':
+      return need(!!cmd.reason?.trim(), 'reason', 'a reason is required');
+    case 'record_review':
+      return need(Number.isInteger(cmd.score) && cmd.score >= 0 && cmd.score <= 100, 'score', 'an integer from 0 to 100');
+    case 'rate':
+      return need(policy.ratings.includes(cmd.rating), 'rating', `one of ${policy.ratings.join(', ')}`);
+    case 'conclude_review':
+      return need(!cmd.passed || !!cmd.siteInspection, 'siteInspection', 'a passing review records its site inspection (Art. 8(3))');
+    case 'submit_annual_report':
+      return need(cmd.year <= yearOf(shanghaiDate(cmd.at)), 'year', 'a report cannot cover a year still to come');
+    case 'resubmit': {
+      const problems = need(
+        cmd.application.applicant.creditCode === state.application.applicant.creditCode,
+        'application.applicant.creditCode',
+        'a resubmission is for the same organisation',
+      );
+      if (problems.length) return problems;
+      const ineligibleNow = eligibilityProblems(cmd.application, shanghaiDate(cmd.at), policy);
+      if (ineligibleNow.length) throw ineligible(ineligibleNow.map((p) => ({ ...p, path: `application.${p.path}` })));
+      return [];
+    }
+    default:
+      return [];
+  }
+}
+
+/** Checks of the body against what the base already holds, once the stage allows the action. */
+function stateProblems(state: BaseState, cmd: ActionCommand): FieldProblem[] {
+  switch (cmd.type) {
+    case 'rule_objection': {
+      const o = state.publicity?.objections.find((x) => x.id === cmd.objectionId);
+      if (!o) return [{ path: 'objectionId', message: 'no such objection on this base' }];
+      return o.status === 'standing' ? [] : [{ path: 'objectionId', message: `already ruled (${o.status})` }];
+    }
+    case 'submit_annual_report': {
+      if (state.annualReports.some((r) => r.year === cmd.year)) return [{ path: 'year', message: `the ${cmd.year} report is already in` }];
+      const since = state.certification ? yearOf(shanghaiDate(state.certification.certifiedAt)) : 0;
+      return cmd.year < since ? [{ path: 'year', message: `the base was recognised in ${since}` }] : [];
+    }
+    case 'start_evaluation':
+      return state.evaluations.some((e) => e.round === cmd.round) ? [{ path: 'round', message: `round ${cmd.round} already held` }] : [];
+    default:
+      return [];
+  }
+}
+
+function decideAction(state: BaseState, cmd: ActionCommand): Emit {
+  authorize(cmd.actor, cmd.type, scopeOf(state));
+  const problems = bodyProblems(state, cmd);
+  if (problems.length) throw invalid(`${cmd.type}: invalid body`, problems);
+  if (!isOnOffer(state, cmd.actor, cmd.type)) throw illegalStage(cmd.type, state.stage, allowedActions(state, cmd.actor));
+  const later = stateProblems(state, cmd);
+  if (later.length) throw invalid(`${cmd.type}: not possible for this base`, later);
+  const m = meta(cmd);
+  const policy = policyOf(state.policyVersion);
+  switch (cmd.type) {
+    case 'recommend':
+      return [{ ...m, type: 'Recommended', comment: cmd.comment }];
+    case 'decline':
+      return [{ ...m, type: 'Declined', reason: cmd.reason }];
+    case 'return':
+      return [{ ...m, type: 'Returned', reason: cmd.reason }];
+    case 'resubmit':
+      return [{ ...m, type: 'Resubmitted', application: cmd.application }];
+    case 'withdraw':
+      return [{ ...m, type: 'Withdrawn', reason: cmd.reason }];
+    case 'record_review':
+      return [{ ...m, type: 'ReviewRecorded', score: cmd.score, opinion: cmd.opinion }];
+    case 'conclude_review':
+      return [{ ...m, type: 'ReviewConcluded', passed: cmd.passed, opinion: cmd.opinion, siteInspection: cmd.siteInspection }];
+    case 'approve_candidate':
+      return [{ ...m, type: 'CandidateApproved', meeting: cmd.meeting }];
+    case 'reject_candidate':
+      return [{ ...m, type: 'CandidateRejected', meeting: cmd.meeting, reason: cmd.reason }];
+    case 'rule_objection':
+      return [{ ...m, type: 'ObjectionRuled', objectionId: cmd.objectionId, upheld: cmd.upheld, reason: cmd.reason }];
+    case 'submit_annual_report':
+      return [{ ...m, type: 'AnnualReportSubmitted', year: cmd.year, indicators: cmd.indicators }];
+    case 'start_evaluation':
+      return [{ ...m, type: 'EvaluationStarted', round: cmd.round }];
+    case 'submit_evaluation_report':
+      return [{ ...m, type: 'EvaluationReportSubmitted', indicators: cmd.indicators }];
+    case 'rate': {
+      const rated: DomainEvent = { ...m, type: 'Rated', rating: cmd.rating, opinion: cmd.opinion };
+      if (policy.passingRatings.includes(cmd.rating)) return [rated];
+      if (currentEvaluation(state)?.phase === 're_evaluation') {
+        return [rated, { ...m, type: 'Revoked', reason: '复评仍不合格，取消合作基地资格（第十一条）' }];
+      }
+      return [rated, { ...m, type: 'RectificationStarted', dueAt: addYearsToInstant(cmd.at, policy.rectificationYears) }];
+    }
+    case 'submit_rectification_report':
+      return [{ ...m, type: 'RectificationReportSubmitted', summary: cmd.summary }];
+    case 'revoke':
+      return [{ ...m, type: 'Revoked', reason: cmd.reason }];
+  }
+}
+
+function decideSystem(state: BaseState, cmd: SystemCommand): Emit {
+  const m = meta(cmd);
+  const p = state.publicity;
+  const refuse = () => illegalStage(cmd.type, state.stage, []);
+  switch (cmd.type) {
+    case 'schedule_publicity':
+      if (state.stage !== 'publicity' || !p || p.endsAt) throw refuse();
+      return [{ ...m, type: 'PublicityScheduled', firstDay: cmd.firstDay, lastDay: cmd.lastDay, endsAt: cmd.endsAt }];
+    case 'await_calendar':
+      if (state.stage !== 'publicity' || !p || p.endsAt) throw refuse();
+      return p.awaitingCalendarYear === cmd.year ? [] : [{ ...m, type: 'PublicityAwaitingCalendar', year: cmd.year }];
+    case 'close_publicity':
+      if (state.stage !== 'publicity' || !p?.endsAt || p.closedAt) throw refuse();
+      return [{ ...m, type: 'PublicityClosed', standingObjections: standingObjections(state).length }];
+    case 'certify': {
+      if (pendingWork(state)?.kind !== 'certify') throw refuse();
+      const policy = policyOf(state.policyVersion);
+      const notice = policy.noticeFormat.replace('{year}', String(cmd.noticeYear)).replace('{serial}', String(cmd.noticeSerial));
+      return [{ ...m, type: 'Certified', notice, name: policy.baseName }];
+    }
+    case 'end_rectification':
+      if (state.stage !== 'rectification') throw refuse();
+      return [{ ...m, type: 'RectificationEnded' }];
+  }
+}

@@ -1,0 +1,29 @@
+export const STAGES = [
+  'district_review',
+  'returned',
+  'expert_review',
+  'party_review',
+  'publicity',
+  'objection_review',
+  'certified',
+  'evaluation',
+  'rectification',
+  're_evaluation',
+  'rejected',
+  'withdrawn',
+  'revoked',
+] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const TERMINAL_STAGES: readonly Stage[] = ['rejected', 'withdrawn', 'revoked'];
+export const BEFORE_CERTIFIED: readonly Stage[] = [
+  'district_review',
+  'returned',
+  'expert_review',
+  'party_review',
+  'publicity',
+  'objection_review',
+];
+export const RECOGNISED: readonly Stage[] = ['certified', 'evaluation', 'rectification', 're_evaluation'];
+
+export const isTerminal = (stage: Stage) => TERMINAL_STAGES.includes(stage);

@@ -1,0 +1,13 @@
+import { POLICY_2021 } from './2021';
+import { Policy } from './types';
+
+/**
+ * Not a published measure: an example successor that differs only in a seven-working-day publicity,
+ * kept to prove that a new issue of the rules leaves running cases on their own version.
+ */
+export const POLICY_EXAMPLE_7WD: Policy = {
+  ...POLICY_2021,
+  version: 'example-7wd',
+  source: '示例修订版（非正式文件）：公示期7个工作日',
+  publicityWorkingDays: 7,
+};

@@ -1,0 +1,19 @@
+import { POLICY_2021 } from './2021';
+import { POLICY_EXAMPLE_7WD } from './example-7wd';
+import { Policy } from './types';
+
+export * from './types';
+
+const POLICIES: Record<string, Policy> = {
+  [POLICY_2021.version]: POLICY_2021,
+  [POLICY_EXAMPLE_7WD.version]: POLICY_EXAMPLE_7WD,
+};
+
+export const DEFAULT_POLICY_VERSION = POLICY_2021.version;
+export const POLICY_VERSIONS = Object.keys(POLICIES);
+
+export function policyOf(version: string): Policy {
+  const policy = POLICIES[version];
+  if (!policy) throw new RangeError(`unknown policy version ${version}`);
+  return policy;
+}

@@ -1,0 +1,49 @@
+import { Client } from '@temporalio/client';
+import { createApp } from '../api/app';
+import { TemporalGateway } from '../api/temporal-gateway';
+import { createPool } from '../store/pool';
+import { migrate } from '../store/migrate';
+import { ConfigError, loadConfig, requireDatabaseUrl } from './config';
+import { jsonLogger } from './log';
+import { clientConnection } from './temporal';
+
+const log = jsonLogger('api');
+
+async function main() {
+  const config = loadConfig();
+  const pool = createPool(requireDatabaseUrl(config), config.PG_POOL_SIZE);
+  await migrate(pool);
+  const connection = clientConnection(config);
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const gateway = new TemporalGateway(client, {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    namespace: config.TEMPORAL_NAMESPACE,
+    timeScale: config.TIME_SCALE,
+    continueAsNewAfterEvents: config.CONTINUE_AS_NEW_AFTER_EVENTS,
+    timeoutMs: config.REQUEST_TIMEOUT_MS,
+  });
+  const app = createApp({ config, pool, gateway, log, now: Date.now });
+  const server = app.listen(config.PORT, config.HOST, () => {
+    const addr = server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
+    log('info', 'api listening', { url: `http://${config.HOST}:${port}`, timeScale: config.TIME_SCALE, policyVersion: config.POLICY_VERSION });
+  });
+  server.keepAliveTimeout = 65_000;
+  const stop = () => {
+    server.close(async () => {
+      await connection.close().catch(() => undefined);
+      await pool.end().catch(() => undefined);
+      log('info', 'api stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  log('error', err instanceof ConfigError ? err.message : 'api failed to start', { error: String(err?.stack ?? err) });
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { POLICY_VERSIONS, DEFAULT_POLICY_VERSION } from '../domain';
+import { TASK_QUEUE_DEFAULT } from '../workflows/ids';
+
+export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
+
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: int(3000, 0).refine((p) => p < 65536, 'a TCP port'),
+    HOST: z.string().default('127.0.0.1'),
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').optional(),
+    PG_POOL_SIZE: int(10, 1),
+    TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'host:port').default('127.0.0.1:7233'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE_DEFAULT),
+    TEMPORAL_TLS_CERT: z.string().optional(),
+    TEMPORAL_TLS_KEY: z.string().optional(),
+    TEMPORAL_TLS_CA: z.string().optional(),
+    TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+    TEMPORAL_API_KEY: z.string().optional(),
+    AUTH_JWT_SECRET: z.string().optional(),
+    TIME_SCALE: z.coerce.number().min(1, 'at least 1 (1 = real time)').default(1),
+    POLICY_VERSION: z.enum(POLICY_VERSIONS as [string, ...string[]]).default(DEFAULT_POLICY_VERSION),
+    CONTINUE_AS_NEW_AFTER_EVENTS: z.coerce.number().int().min(20).optional(),
+    REQUEST_TIMEOUT_MS: int(10_000, 100),
+    OBJECTIONS_PER_MINUTE: int(10, 1),
+    WORKER_MAX_CACHED_WORKFLOWS: int(2000, 0),
+    WORKER_MAX_CONCURRENT_TASKS: int(100, 1),
+  })
+  .superRefine((c, ctx) => {
+    if (!!c.TEMPORAL_TLS_CERT !== !!c.TEMPORAL_TLS_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_CERT'], message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together' });
+    }
+    if (c.NODE_ENV === 'production' && (!c.AUTH_JWT_SECRET || c.AUTH_JWT_SECRET === DEV_JWT_SECRET || c.AUTH_JWT_SECRET.length < 32)) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'production needs a real secret of at least 32 characters' });
+    }
+  });
+
+export type Config = z.infer<typeof schema> & { jwtSecret: string };
+
+export class ConfigError extends Error {}
+
+/** Reads the environment once, refusing to start on anything missing or malformed, naming it. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const empty = Object.fromEntries(Object.entries(env).filter(([, v]) => v === ''));
+  const parsed = schema.safeParse({ ...env, ...Object.fromEntries(Object.keys(empty).map((k) => [k, undefined])) });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { ...parsed.data, jwtSecret: parsed.data.AUTH_JWT_SECRET ?? DEV_JWT_SECRET };
+}
+
+export function requireDatabaseUrl(c: Config): string {
+  if (!c.DATABASE_URL) throw new ConfigError('invalid configuration:\n  DATABASE_URL: required (npm start sets it for embedded PostgreSQL)');
+  return c.DATABASE_URL;
+}

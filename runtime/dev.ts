@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { jsonLogger } from './log';
+import { repoRoot, distFile } from './paths';
+import { ensureDatabase, Managed, portOpen, reachableByOtherUsers, spawnNode, startEmbeddedPostgres, startTemporalDevServer, waitForPort } from './processes';
+
+const log = jsonLogger('start');
+
+/** data/postgres, unless root runs from a checkout PostgreSQL's own user cannot reach (say under /root). */
+function embeddedPgDir(data: string): string {
+  const wanted = path.join(data, 'postgres');
+  if (process.getuid?.() !== 0 || reachableByOtherUsers(wanted)) return wanted;
+  const fallback = path.join('/var/lib/zz-coop-bases', createHash('sha256').update(data).digest('hex').slice(0, 12), 'postgres');
+  log('warn', 'embedded PostgreSQL data lives outside the checkout, which its user cannot reach', { dir: fallback });
+  return fallback;
+}
+
+/**
+ * `npm start`: the Temporal dev server on a SQLite file and PostgreSQL (embedded unless
+ * DATABASE_URL is set), both under data/, then the worker and the API. Ctrl-C stops it all;
+ * the next start finds every base as it was.
+ */
+async function main() {
+  const data = path.join(repoRoot(), 'data');
+  const env: NodeJS.ProcessEnv = {};
+  const stops: (() => Promise<void>)[] = [];
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping…');
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  let uiUrl: string | undefined;
+  if (!process.env.TEMPORAL_ADDRESS) {
+    const port = Number(process.env.TEMPORAL_PORT ?? 7233);
+    const uiPort = Number(process.env.TEMPORAL_UI_PORT ?? 8233);
+    if (await portOpen(port)) throw new Error(`port ${port} is taken: another Temporal? Set TEMPORAL_ADDRESS to use it, or TEMPORAL_PORT to move ours`);
+    const temporal = await startTemporalDevServer({ port, uiPort, dbFile: path.join(data, 'temporal.db') });
+    stops.push(() => temporal.stop());
+    env.TEMPORAL_ADDRESS = temporal.address;
+    uiUrl = `http://127.0.0.1:${uiPort}`;
+  }
+  if (!process.env.DATABASE_URL) {
+    const pg = await startEmbeddedPostgres(embeddedPgDir(data), Number(process.env.EMBEDDED_PG_PORT ?? 5488));
+    stops.push(() => pg.stop());
+    env.DATABASE_URL = await ensureDatabase(pg.urlFor('postgres'), 'zz_coop_bases');
+  }
+
+  const supervise = (script: string, prefix: string): void => {
+    let child: Managed;
+    let restarts = 0;
+    const launch = () => {
+      child = spawnNode(distFile('runtime', script), env, prefix);
+      child.process.once('exit', (code) => {
+        if (stopping) return;
+        restarts += 1;
+        log('warn', `${prefix} exited (code ${code}); restarting`, { restarts });
+        setTimeout(launch, Math.min(30_000, 1000 * restarts));
+      });
+    };
+    launch();
+    stops.push(() => child.stop());
+  };
+  supervise('worker-main.js', '[worker]');
+  supervise('api-main.js', '[api]');
+
+  const port = Number(process.env.PORT ?? 3000);
+  await waitForPort(port, 60_000, 'the API');
+  const api = `http://127.0.0.1:${port}`;
+  console.log(
+    [
+      '',
+      `  API            ${api}`,
+      `  API docs       ${api}/docs`,
+      uiUrl ? `  Temporal UI    ${uiUrl}` : `  Temporal       ${process.env.TEMPORAL_ADDRESS}`,
+      `  PostgreSQL     ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded, data/postgres'}`,
+      `  Time scale     ${process.env.TIME_SCALE ?? 1}`,
+      `  A token        npm run token -- bureau_officer`,
+      '  Ctrl-C stops everything; data/ keeps every base for the next start.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((err) => {
+  log('error', 'start failed', { error: String(err?.message ?? err) });
+  process.exit(1);
+});

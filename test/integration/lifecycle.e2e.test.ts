@@ -1,0 +1,76 @@
+import { client, HttpClient, INDICATORS, staff } from '../support/http';
+import { rate, submit, toCertified, toPublicity } from '../support/journeys';
+import { startStack, Stack } from '../support/stack';
+
+// Windows run 5,000,000 times faster: five working days take about a tenth of a second, a year
+// of rectification about six seconds. Business dates in the views stay real.
+jest.setTimeout(120_000);
+let stack: Stack;
+let http: HttpClient;
+beforeAll(async () => {
+  stack = await startStack('lifecycle', { timeScale: 5_000_000 });
+  http = client(stack.url);
+});
+afterAll(() => stack?.stop());
+
+test('a base goes from application to recognition, with the window computed from the calendar', async () => {
+  const b = await submit(http);
+  expect(b.view).toMatchObject({ stage: 'district_review', policyVersion: '2021', allowedActions: ['withdraw'] });
+  const pub = await toPublicity(http, b);
+  expect(pub.publicity.firstDay).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  expect(pub.publicity.endsAt).toBe(`${addDay(pub.publicity.lastDay)}T00:00:00.000+08:00`);
+  const cert = await http.waitStage(b.id, staff.officer(), 'certified');
+  expect(cert.certification.name).toEqual({ zh: '郑州市国际科技合作基地', en: 'Zhengzhou International Science & Technology Cooperation Base' });
+  expect(cert.certification.notice).toMatch(/^郑科国合认〔\d{4}〕\d+号$/);
+  expect(cert.certification.certifiedAt).toBe(pub.publicity.endsAt);
+  const notes = await stack.pool.query(`SELECT recipient_kind, subject FROM notifications WHERE base_id = $1 ORDER BY seq, idx`, [b.id]);
+  expect(notes.rows.map((r) => r.subject)).toEqual(expect.arrayContaining(['列入合作基地候选名单', '候选名单公示', '认定为郑州市国际科技合作基地']));
+});
+
+test('returned, corrected and resubmitted, then declined', async () => {
+  const b = await submit(http);
+  const district = staff.district();
+  expect((await http.act(b.id, district, 'return', { reason: '材料不全' })).body.stage).toBe('returned');
+  const again = await http.act(b.id, b.token, 'resubmit', { application: { ...b.app, field: '生物医药' } });
+  expect(again.body).toMatchObject({ stage: 'district_review', field: '生物医药' });
+  expect((await http.act(b.id, district, 'decline', { reason: '不符合优先领域' })).body.stage).toBe('rejected');
+  const late = await http.act(b.id, district, 'recommend', {});
+  expect(late.status).toBe(409);
+  expect(late.body).toMatchObject({ stage: 'rejected', allowedActions: [] });
+});
+
+test('unqualified starts a year of rectification that ends by itself; unqualified again revokes', async () => {
+  const b = await submit(http);
+  await toCertified(http, b);
+  expect((await http.act(b.id, b.token, 'submit_annual_report', { year: 2026, indicators: INDICATORS })).status).toBe(200);
+  const r = await rate(http, b, 'unqualified');
+  expect(r.body.stage).toBe('rectification');
+  const days = (Date.parse(r.body.rectification.dueAt) - Date.parse(r.body.rectification.startedAt)) / 864e5;
+  expect(days === 365 || days === 366).toBe(true);
+  expect((await http.act(b.id, b.token, 'submit_rectification_report', { summary: '已整改' })).body.stage).toBe('rectification');
+  await http.waitStage(b.id, staff.officer(), 're_evaluation');
+  const revoked = await http.act(b.id, staff.officer(), 'rate', { rating: 'unqualified', opinion: '复评仍不合格' });
+  expect(revoked.body.stage).toBe('revoked');
+});
+
+test('a qualified rating keeps the status; the leader may revoke a recognised base', async () => {
+  const b = await submit(http);
+  await toCertified(http, b);
+  expect((await rate(http, b, 'excellent')).body).toMatchObject({ stage: 'certified', latestRating: 'excellent' });
+  expect((await http.act(b.id, staff.leader(), 'revoke', { reason: '列入失信名单' })).body.stage).toBe('revoked');
+});
+
+test('withdrawal is open to the applicant until recognition', async () => {
+  const b = await submit(http);
+  await http.act(b.id, staff.district(), 'recommend', {});
+  expect((await http.act(b.id, b.token, 'withdraw', { reason: '合作调整' })).body.stage).toBe('withdrawn');
+  const c = await submit(http);
+  await toCertified(http, c);
+  const refused = await http.act(c.id, c.token, 'withdraw', {});
+  expect(refused.status).toBe(409);
+  expect(refused.body.allowedActions).toEqual(['submit_annual_report']);
+});
+
+function addDay(d: string): string {
+  return new Date(Date.parse(d + 'T00:00:00Z') + 864e5).toISOString().slice(0, 10);
+}

@@ -1,0 +1,73 @@
+import { createWriteStream, WriteStream } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Pool } from 'pg';
+import { distFile } from '../../runtime/paths';
+import { ensureDatabase, freePort, Managed, spawnNode, waitForPort } from '../../runtime/processes';
+
+export const TEST_SECRET = 'test-secret-0123456789abcdef-0123456789';
+
+export interface Stack {
+  url: string;
+  databaseUrl: string;
+  taskQueue: string;
+  pool: Pool;
+  env: NodeJS.ProcessEnv;
+  worker: Managed;
+  api: Managed;
+  startWorker(): Promise<void>;
+  startApi(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A worker and an API of this project, as separate processes built from dist/, on their own
+ * database and task queue of the suite-wide real Temporal and PostgreSQL servers.
+ */
+export async function startStack(name: string, opts: { timeScale?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Stack> {
+  const suffix = randomBytes(3).toString('hex');
+  const serverUrl = process.env.TEST_PG_SERVER_URL;
+  const temporal = process.env.TEST_TEMPORAL_ADDRESS;
+  if (!serverUrl || !temporal) throw new Error('integration suites need the global set-up (run them through npm test)');
+  const databaseUrl = await ensureDatabase(serverUrl, `zz_${name}_${suffix}`.toLowerCase());
+  const port = await freePort();
+  const taskQueue = `${name}-${suffix}`;
+  const env: NodeJS.ProcessEnv = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporal,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    AUTH_JWT_SECRET: TEST_SECRET,
+    TIME_SCALE: String(opts.timeScale ?? 1),
+    OBJECTIONS_PER_MINUTE: '1000',
+    ...opts.env,
+  };
+  const logFile: WriteStream = createWriteStream(path.join(process.env.TEST_TMP ?? '/tmp', `${name}-${suffix}.log`), { flags: 'a' });
+  const stack: Stack = {
+    url: `http://127.0.0.1:${port}`,
+    databaseUrl,
+    taskQueue,
+    env,
+    pool: new Pool({ connectionString: databaseUrl, max: 4 }),
+    worker: undefined as unknown as Managed,
+    api: undefined as unknown as Managed,
+    async startWorker() {
+      stack.worker = spawnNode(distFile('runtime', 'worker-main.js'), env, '[worker]', logFile);
+    },
+    async startApi() {
+      stack.api = spawnNode(distFile('runtime', 'api-main.js'), env, '[api]', logFile);
+      await waitForPort(port, 60_000, 'the API', stack.api.process);
+    },
+    async stop() {
+      await Promise.all([stack.api?.stop(5000), stack.worker?.stop(5000)]);
+      await stack.pool.end();
+      logFile.end();
+    },
+  };
+  await stack.startWorker();
+  await stack.startApi();
+  return stack;
+}

@@ -1,0 +1,274 @@
+import * as wf from '@temporalio/workflow';
+import {
+  applyEvents,
+  BaseState,
+  BaseView,
+  Command,
+  decide,
+  DomainError,
+  DomainEvent,
+  formatInstant,
+  isTerminal,
+  nextDeadline,
+  pendingWork,
+  PersonCommand,
+  shanghaiDate,
+  SubmitCommand,
+  SYSTEM,
+  SystemCommand,
+  toView,
+  yearOf,
+} from '../domain';
+import type { Activities } from '../activities';
+import { actSignal, actUpdate, calendarLoadedSignal, readyUpdate, viewQuery } from './messages';
+import { SEARCH_ATTRIBUTES as SA } from './search-attributes';
+
+const { persistDecision, publicityWindow, allocateNotice } = wf.proxyLocalActivities<Activities>({
+  startToCloseTimeout: '15s',
+  // A decision is never dropped: persistence retries until PostgreSQL answers again.
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '15s' },
+});
+
+/** When the workflow wakes for a window, in real (possibly TIME_SCALEd) time. */
+interface Wake {
+  kind: 'close_publicity' | 'end_rectification';
+  dueAt: string;
+  atMs: number;
+}
+
+export interface BaseWorkflowInput {
+  baseId: string;
+  /** TIME_SCALE when the base was opened: its windows run this many times faster. */
+  timeScale: number;
+  submission?: SubmitCommand;
+  carried?: { state: BaseState; wake?: Wake; recentCommandIds: string[] };
+  /** Continue as new after this many history events (operators and tests); Temporal's own hint always applies. */
+  continueAsNewAfterEvents?: number;
+}
+
+const RECENT_IDS = 500;
+const CALENDAR_RECHECK_MS = 3600_000;
+
+/** Keeps the wake of an unchanged window; plans a new one, compressed by TIME_SCALE, for a new window. */
+function planWake(s: BaseState, wake: Wake | undefined, timeScale: number): Wake | undefined {
+  const deadline = nextDeadline(s);
+  if (!deadline) return undefined;
+  if (wake && wake.kind === deadline.kind && wake.dueAt === deadline.dueAt) return wake;
+  const span = Date.parse(deadline.dueAt) - Date.parse(deadline.since);
+  const atMs = timeScale === 1 ? Date.parse(deadline.dueAt) : Date.now() + span / timeScale;
+  return { kind: deadline.kind, dueAt: deadline.dueAt, atMs };
+}
+
+function failure(err: unknown): unknown {
+  if (!(err instanceof DomainError)) return err;
+  return wf.ApplicationFailure.create({ type: err.code, message: err.message, nonRetryable: true, details: [err.details] });
+}
+
+/** Domain errors become non-retryable failures: a plain throw would retry the task forever. */
+function decideOrFail(state: BaseState | undefined, cmd: Command): DomainEvent[] {
+  try {
+    return decide(state, cmd);
+  } catch (err) {
+    throw failure(err);
+  }
+}
+
+export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> {
+  const info = wf.workflowInfo();
+  let state = input.carried?.state;
+  const recent = [...(input.carried?.recentCommandIds ?? [])];
+  let wake = input.carried?.wake;
+  let persisted: Promise<unknown> = Promise.resolve();
+  let settling: Promise<void> | undefined;
+  let calendarNudges = 0;
+  let retryCalendar = false;
+  let searchKey = '';
+
+  const current = () => state as BaseState;
+
+  function syncSearchAttributes(s: BaseState) {
+    const rating = [...s.evaluations].reverse().find((e) => e.rating)?.rating ?? '';
+    const values = [s.stage, s.application.applicant.district, rating, s.policyVersion, s.publicity?.endsAt ?? '', s.application.applicant.name];
+    const key = JSON.stringify(values);
+    if (key === searchKey) return;
+    searchKey = key;
+    wf.upsertSearchAttributes([
+      { key: SA.BaseStage, value: s.stage },
+      { key: SA.BaseDistrict, value: s.application.applicant.district },
+      { key: SA.BaseRating, value: rating || null },
+      { key: SA.PolicyVersion, value: s.policyVersion },
+      { key: SA.PublicityEndsAt, value: s.publicity?.endsAt ? new Date(s.publicity.endsAt) : null },
+      { key: SA.ApplicantName, value: s.application.applicant.name },
+    ]);
+  }
+
+  /** Decide, fold the events in, and queue their persistence behind every earlier batch. */
+  function run(cmd: Command): void {
+    const { state: next, records } = applyEvents(state, decideOrFail(state, cmd));
+    if (!records.length || !next) return;
+    state = next;
+    const batch = { workflowId: info.workflowId, runId: info.runId, records, state: next };
+    persisted = persisted.then(() => persistDecision(batch));
+    syncSearchAttributes(next);
+  }
+
+  function remember(commandId: string) {
+    recent.push(commandId);
+    if (recent.length > RECENT_IDS) recent.splice(0, recent.length - RECENT_IDS);
+  }
+
+  const system = (at: string, body: Record<string, unknown> & { type: SystemCommand['type'] }) =>
+    ({ ...body, at, actor: SYSTEM, commandId: `system-${wf.uuid4()}` }) as SystemCommand;
+
+  /** Runs a system command unless the base has moved on meanwhile (then there is nothing to do). */
+  function runSystem(cmd: SystemCommand): boolean {
+    try {
+      run(cmd);
+      return true;
+    } catch (err) {
+      if (err instanceof wf.ApplicationFailure) return false;
+      throw err;
+    }
+  }
+
+  /** Does what the base is owed by the system now: fix the publicity window, certify. */
+  async function workOff(at: string): Promise<void> {
+    for (let work = pendingWork(current()); work; work = pendingWork(current())) {
+      if (work.kind === 'certify') {
+        const { year, serial } = await allocateNotice({ baseId: current().id, year: yearOf(shanghaiDate(at)) });
+        if (!runSystem(system(at, { type: 'certify', noticeYear: year, noticeSerial: serial }))) return;
+        continue;
+      }
+      if (work.awaitingYear !== undefined && !retryCalendar) return;
+      retryCalendar = false;
+      const window = await publicityWindow({ openedOn: work.openedOn, workingDays: work.workingDays });
+      if (window.kind === 'missing_year') {
+        runSystem(system(at, { type: 'await_calendar', year: window.year }));
+        return;
+      }
+      const { firstDay, lastDay, endsAt } = window;
+      if (!runSystem(system(at, { type: 'schedule_publicity', firstDay, lastDay, endsAt }))) return;
+    }
+  }
+
+  /** One settling at a time; a caller arriving during one waits for it and then looks again. */
+  async function settle(at: string): Promise<void> {
+    while (settling) await settling;
+    if (!state || !pendingWork(state)) return;
+    settling = workOff(at).finally(() => {
+      settling = undefined;
+    });
+    await settling;
+  }
+
+  async function accept(cmd: PersonCommand): Promise<void> {
+    run(cmd);
+    remember(cmd.commandId);
+    await settle(cmd.at);
+  }
+
+  wf.setHandler(
+    actUpdate,
+    async (cmd) => {
+      if (!recent.includes(cmd.commandId)) await accept(cmd);
+      await persisted;
+      return toView(current(), cmd.actor);
+    },
+    {
+      validator: (cmd) => {
+        // A retry of an accepted command (same id) answers again instead of applying twice.
+        if (!recent.includes(cmd.commandId)) decideOrFail(state, cmd);
+      },
+    },
+  );
+
+  wf.setHandler(actSignal, async (raw) => {
+    const cmd = { ...raw, at: raw.at ?? formatInstant(Date.now()), commandId: raw.commandId ?? `signal-${wf.uuid4()}` } as PersonCommand;
+    if (recent.includes(cmd.commandId)) return;
+    try {
+      decide(state, cmd);
+    } catch (err) {
+      wf.log.warn('signalled command refused', { type: cmd.type, actor: cmd.actor, error: String(err) });
+      return;
+    }
+    await accept(cmd);
+  });
+
+  wf.setHandler(readyUpdate, async (viewer) => {
+    await wf.condition(() => state !== undefined);
+    await persisted;
+    return toView(current(), viewer);
+  });
+
+  wf.setHandler(calendarLoadedSignal, () => {
+    retryCalendar = true;
+    calendarNudges += 1;
+  });
+
+  wf.setHandler(viewQuery, (viewer) => (state ? toView(state, viewer) : null));
+
+  if (!state) {
+    if (!input.submission) throw wf.ApplicationFailure.nonRetryable('a base starts with its submission', 'INVALID');
+    run(input.submission);
+    remember(input.submission.commandId);
+  } else {
+    syncSearchAttributes(state);
+  }
+
+  const continueAsNewDue = () =>
+    wf.workflowInfo().continueAsNewSuggested ||
+    (!!input.continueAsNewAfterEvents && wf.workflowInfo().historyLength >= input.continueAsNewAfterEvents);
+
+  /** One Temporal timer per window, not per decision: it is cancelled only when the window changes. */
+  let timer: { wake: Wake; fired: Promise<boolean>; cancel: () => void } | undefined;
+  function armTimer(w: Wake) {
+    const scope = new wf.CancellationScope();
+    const fired = scope.run(() => wf.sleep(Math.max(1, w.atMs - Date.now()), { summary: `${w.kind} at ${w.dueAt}` })).then(
+      () => true,
+      () => false,
+    );
+    return { wake: w, fired, cancel: () => scope.cancel() };
+  }
+
+  while (!isTerminal(current().stage)) {
+    await settle(formatInstant(Date.now()));
+    wake = planWake(current(), wake, input.timeScale);
+    if (timer && timer.wake !== wake) {
+      timer.cancel();
+      timer = undefined;
+    }
+    if (wake && !timer) timer = armTimer(wake);
+    const version = current().version;
+    const nudges = calendarNudges;
+    const changed = () => current().version !== version || calendarNudges !== nudges || continueAsNewDue();
+    const awaitingCalendar = current().stage === 'publicity' && current().publicity?.awaitingCalendarYear !== undefined;
+    if (timer) {
+      const armed = timer;
+      const fired = await Promise.race([armed.fired, wf.condition(changed).then(() => false)]);
+      if (fired && timer === armed) {
+        timer = undefined;
+        wake = undefined;
+        runSystem(system(armed.wake.dueAt, { type: armed.wake.kind }));
+        await settle(armed.wake.dueAt);
+      }
+    } else if (awaitingCalendar) {
+      // The signal from PUT /api/calendar is the fast path; this recheck covers a lost one.
+      if (!(await wf.condition(changed, CALENDAR_RECHECK_MS, { summary: 'recheck the holiday schedule' }))) retryCalendar = true;
+    } else {
+      await wf.condition(changed);
+    }
+    if (continueAsNewDue() && !isTerminal(current().stage)) {
+      await wf.condition(wf.allHandlersFinished);
+      await persisted;
+      await wf.continueAsNew<typeof baseWorkflow>({
+        baseId: input.baseId,
+        timeScale: input.timeScale,
+        continueAsNewAfterEvents: input.continueAsNewAfterEvents,
+        carried: { state: current(), wake, recentCommandIds: recent },
+      });
+    }
+  }
+  await wf.condition(wf.allHandlersFinished);
+  await persisted;
+  return toView(current());
+}

@@ -1,0 +1,1 @@
+export { baseWorkflow } from './base.workflow';
