@@ -4,6 +4,7 @@ const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 module.exports = {
   projects: [
     { displayName: 'domain', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/domain/**/*.test.ts'] },
+    { displayName: 'replay', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/replay/**/*.test.ts'] },
     {
       displayName: 'integration',
       testEnvironment: 'node',

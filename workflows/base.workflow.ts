@@ -81,7 +81,8 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
   let persisted: Promise<unknown> = Promise.resolve();
   let settling: Promise<void> | undefined;
   let calendarNudges = 0;
-  let retryCalendar = false;
+  // A nudge that arrived while the previous run was continuing as new is not carried: recheck once.
+  let retryCalendar = input.carried !== undefined;
   let searchKey = '';
 
   const current = () => state as BaseState;

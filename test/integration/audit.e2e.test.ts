@@ -1,0 +1,121 @@
+import { Client } from '@temporalio/client';
+import { client, HttpClient, INDICATORS, staff } from '../support/http';
+import { rate, submit, toCertified } from '../support/journeys';
+import { startStack, Stack } from '../support/stack';
+import { EventType, runsOf, temporalClient, countEvents } from '../support/temporal';
+
+// Continue-as-new after 20 history events, so a base's life spans several runs.
+jest.setTimeout(240_000);
+let stack: Stack;
+let http: HttpClient;
+let temporal: Client;
+beforeAll(async () => {
+  stack = await startStack('audit', { timeScale: 5_000_000, env: { CONTINUE_AS_NEW_AFTER_EVENTS: '20' } });
+  http = client(stack.url);
+  temporal = await temporalClient();
+});
+afterAll(async () => {
+  await temporal?.connection.close();
+  await stack?.stop();
+});
+
+const trail = async (id: string) => (await http.get(`/api/bases/${id}/history`, staff.admin())).body;
+const decisions = (t: any) => t.entries.filter((e: any) => e.kind === 'action' || e.kind === 'submitted');
+
+test('a life spanning several runs reads as one unbroken trail', async () => {
+  const b = await submit(http);
+  await toCertified(http, b);
+  await http.act(b.id, b.token, 'submit_annual_report', { year: 2026, indicators: INDICATORS });
+  await rate(http, b, 'qualified');
+  const runs = await runsOf(temporal, b.id);
+  expect(runs.length).toBeGreaterThanOrEqual(3);
+  const t = await trail(b.id);
+  expect(t.runs.map((r: any) => r.runId)).toEqual(runs.map((r) => r.runId));
+  expect(t.runs.every((r: any) => r.source === 'temporal')).toBe(true);
+  const seqs = t.entries.filter((e: any) => e.kind === 'persisted').flatMap((e: any) => e.detail.seqs);
+  const view = (await http.get(`/api/bases/${b.id}`, staff.officer())).body;
+  expect(seqs).toEqual(Array.from({ length: view.version }, (_, i) => i + 1));
+  expect(decisions(t).map((e: any) => e.action)).toEqual([
+    'submit', 'recommend', 'record_review', 'record_review', 'conclude_review', 'approve_candidate',
+    'submit_annual_report', 'start_evaluation', 'submit_evaluation_report', 'rate',
+  ]);
+  expect(t.entries.filter((e: any) => e.kind === 'timer').map((e: any) => e.action)).toEqual(['close_publicity']);
+  expect(decisions(t)[1]).toMatchObject({ actor: { name: '区县科技局经办人', role: 'district_officer' }, from: 'district_review', to: 'expert_review', label: { zh: '区县推荐' } });
+});
+
+test('with the closed runs deleted by retention, the trail is the same, read from the event log', async () => {
+  const b = await submit(http);
+  await toCertified(http, b);
+  const before = await trail(b.id);
+  const runs = await runsOf(temporal, b.id);
+  const closed = runs.slice(0, -1);
+  expect(closed.length).toBeGreaterThanOrEqual(2);
+  for (const r of closed) {
+    await temporal.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: `base-${b.id}`, runId: r.runId } });
+  }
+  // The server deletes asynchronously (about 20 s a run on the dev server).
+  await waitUntil(async () => (await Promise.all(closed.map((r) => isGone(b.id, r.runId)))).every(Boolean), 150_000);
+  const after = await trail(b.id);
+  expect(after.entries).toEqual(before.entries);
+  expect(after.runs.filter((r: any) => r.source === 'event_log').map((r: any) => r.runId)).toEqual(closed.map((r) => r.runId));
+});
+
+test('the trail holds exactly the accepted decisions: none refused, none twice', async () => {
+  const b = await submit(http);
+  const district = staff.district();
+  const other = staff.district('410102');
+  const key = { 'Idempotency-Key': `rec-${b.id}` };
+  const sent = [
+    await http.act(b.id, staff.expert(), 'record_review', { score: 80 }), // the right role, too early → 409
+    await http.act(b.id, other, 'recommend', {}), // wrong district → 403
+    await http.act(b.id, district, 'decline', {}), // no reason → 422
+    await http.act(b.id, district, 'recommend', { comment: '推荐' }, key), // accepted
+    await http.act(b.id, district, 'recommend', { comment: '推荐' }, key), // retried: answered again, applied once
+    await http.act(b.id, district, 'recommend', { comment: '再次' }), // wrong stage now → 409
+    await http.act(b.id, staff.expert(1), 'record_review', { score: 88 }), // accepted
+    await http.act(b.id, staff.expert(1), 'record_review', { score: 90 }), // the same expert again → 409
+    await http.act(b.id, staff.expert(2), 'record_review', { score: 101 }), // out of range → 422
+  ];
+  expect(sent.map((r) => r.status)).toEqual([409, 403, 422, 200, 200, 409, 200, 409, 422]);
+  expect(sent[4].body).toEqual(sent[3].body);
+  const t = await trail(b.id);
+  expect(decisions(t).map((e: any) => [e.action, e.actor.sub])).toEqual([
+    ['submit', `app-${b.app.applicant.creditCode}`],
+    ['recommend', 'district-410105'],
+    ['record_review', 'expert-1'],
+  ]);
+  const runs = await runsOf(temporal, b.id);
+  expect(countEvents(runs, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)).toBe(1 + 2); // ready + the two accepted
+  const rows = await stack.pool.query('SELECT count(*)::int AS n FROM base_events WHERE base_id = $1', [b.id]);
+  expect(rows.rows[0].n).toBe(3);
+});
+
+test('the trail downloads as CSV with a header row, and is for auditors only', async () => {
+  const b = await submit(http);
+  const csv = await http.call('GET', `/api/bases/${b.id}/history?format=csv`, { token: staff.leader() });
+  expect(csv.status).toBe(200);
+  expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+  const lines = csv.text.replace(/^\ufeff/, '').trim().split('\r\n');
+  expect(lines[0]).toBe('seq,at,kind,action,label_zh,label_en,actor_name,actor_role,actor_sub,from,to,detail');
+  expect(lines[1]).toContain('"提交申报","Application submitted"');
+  expect((await http.get(`/api/bases/${b.id}/history`, b.token)).status).toBe(403);
+  expect((await http.get(`/api/bases/${b.id}/history`, staff.district())).status).toBe(403);
+});
+
+async function isGone(baseId: string, runId: string): Promise<boolean> {
+  try {
+    await temporal.workflow.getHandle(`base-${baseId}`, runId).fetchHistory();
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 30_000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('condition not reached');
+}

@@ -1,0 +1,47 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal as proto } from '@temporalio/proto';
+import { client, staff } from '../support/http';
+import { PATHS } from '../support/paths';
+import { HISTORIES_DIR, replayFailures } from '../support/replay';
+import { startStack, Stack } from '../support/stack';
+import { runsOf, temporalClient } from '../support/temporal';
+
+// Drives every path of a base's life end to end and replays the histories it made. With
+// RECORD_HISTORIES=1 (npm run record-histories) it also writes them as the replay fixtures.
+jest.setTimeout(600_000);
+let fast: Stack;
+let slow: Stack;
+let temporal: Client;
+beforeAll(async () => {
+  // Small continue-as-new threshold so the longer paths span several runs.
+  [fast, slow] = await Promise.all([
+    startStack('paths', { timeScale: 5_000_000, env: { CONTINUE_AS_NEW_AFTER_EVENTS: '40' } }),
+    startStack('pathsslow', { timeScale: 50_000 }),
+  ]);
+  temporal = await temporalClient();
+});
+afterAll(async () => {
+  await temporal?.connection.close();
+  await Promise.all([fast?.stop(), slow?.stop()]);
+});
+
+test.each(Object.entries(PATHS))('%s', async (name, p) => {
+  const ctx = {
+    http: client(fast.url),
+    slow: client(slow.url),
+    dropCalendarYear: async (year: number) => void (await fast.pool.query('DELETE FROM calendar_years WHERE year = $1', [year])),
+  };
+  const b = await p.drive(ctx);
+  const fromFast = await ctx.http.get(`/api/bases/${b.id}`, staff.officer());
+  const view = fromFast.status === 200 ? fromFast.body : (await ctx.slow.get(`/api/bases/${b.id}`, staff.officer())).body;
+  expect(view.stage).toBe(p.ends);
+  const runs = await runsOf(temporal, b.id);
+  expect(await replayFailures(runs.map((r, i) => ({ name: `${name}#${i + 1}`, history: r.history })))).toEqual([]);
+  if (process.env.RECORD_HISTORIES === '1') {
+    const fixture = { path: name, ends: p.ends, runs: runs.map((r) => ({ runId: r.runId, history: JSON.parse(historyToJSON(r.history as proto.api.history.v1.History)) })) };
+    writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), JSON.stringify(fixture, null, 1) + '\n');
+  }
+});

@@ -1,0 +1,143 @@
+import { client, HttpClient, INDICATORS, staff, today } from './http';
+import { rate, submit, TestBase, toCertified, toPublicity } from './journeys';
+
+/** A stack's HTTP client and the way to take the current year's holiday schedule away. */
+export interface PathContext {
+  http: HttpClient;
+  /** A slower clock (publicity of some seconds), for paths that act inside the window. */
+  slow: HttpClient;
+  /** Removes the schedule of the year publicity opens in, so a window must wait for it. */
+  dropCalendarYear(year: number): Promise<void>;
+}
+
+const officer = staff.officer;
+const rule = (b: TestBase, http: HttpClient, objectionId: string, upheld: boolean) =>
+  http.act(b.id, officer(), 'rule_objection', { objectionId, upheld, reason: upheld ? '异议属实' : '经核实不属实' });
+const object = async (http: HttpClient, b: TestBase) => (await http.post(`/api/bases/${b.id}/objections`, { name: '李四', contact: '13800000000', reason: '协议已过期' })).body.id;
+
+/**
+ * Every path of a base's life in the measures, each ending in the stage it must. Used to record
+ * the replay fixtures under test/histories and to prove each path end to end.
+ */
+export const PATHS: Record<string, { ends: string; drive(c: PathContext): Promise<TestBase> }> = {
+  certified_then_qualified: {
+    ends: 'certified',
+    async drive({ http }) {
+      const b = await submit(http);
+      await toCertified(http, b);
+      await http.act(b.id, b.token, 'submit_annual_report', { year: Number(today().slice(0, 4)), indicators: INDICATORS });
+      await rate(http, b, 'qualified');
+      return b;
+    },
+  },
+  returned_resubmitted_declined: {
+    ends: 'rejected',
+    async drive({ http }) {
+      const b = await submit(http);
+      await http.act(b.id, staff.district(), 'return', { reason: '材料不全' });
+      await http.act(b.id, b.token, 'resubmit', { application: b.app });
+      await http.act(b.id, staff.district(), 'decline', { reason: '不符合优先领域' });
+      return b;
+    },
+  },
+  withdrawn_in_review: {
+    ends: 'withdrawn',
+    async drive({ http }) {
+      const b = await submit(http);
+      await http.act(b.id, staff.district(), 'recommend', {});
+      await http.act(b.id, b.token, 'withdraw', { reason: '合作调整' });
+      return b;
+    },
+  },
+  review_failed: {
+    ends: 'rejected',
+    async drive({ http }) {
+      const b = await submit(http);
+      await http.act(b.id, staff.district(), 'recommend', {});
+      await http.act(b.id, staff.expert(1), 'record_review', { score: 40, opinion: '基础薄弱' });
+      await http.act(b.id, officer(), 'conclude_review', { passed: false, opinion: '未通过' });
+      return b;
+    },
+  },
+  candidate_rejected: {
+    ends: 'rejected',
+    async drive({ http }) {
+      const b = await submit(http);
+      await http.act(b.id, staff.district(), 'recommend', {});
+      await http.act(b.id, staff.expert(1), 'record_review', { score: 75 });
+      await http.act(b.id, officer(), 'conclude_review', { passed: true, siteInspection: { date: today(), summary: '属实' } });
+      await http.act(b.id, staff.leader(), 'reject_candidate', { meeting: { date: today(), minutes: '纪要' }, reason: '名额有限' });
+      return b;
+    },
+  },
+  objection_upheld: {
+    ends: 'rejected',
+    async drive({ slow }) {
+      const b = await submit(slow);
+      await toPublicity(slow, b);
+      await rule(b, slow, await object(slow, b), true);
+      return b;
+    },
+  },
+  objection_dismissed_after_window: {
+    ends: 'certified',
+    async drive({ slow }) {
+      const b = await submit(slow);
+      await toPublicity(slow, b);
+      const id = await object(slow, b);
+      await slow.waitStage(b.id, officer(), 'objection_review', 120_000);
+      await rule(b, slow, id, false);
+      return b;
+    },
+  },
+  rectified_then_qualified: {
+    ends: 'certified',
+    async drive({ http }) {
+      const b = await submit(http);
+      await toCertified(http, b);
+      await rate(http, b, 'unqualified');
+      await http.act(b.id, b.token, 'submit_rectification_report', { summary: '已整改' });
+      await http.waitStage(b.id, officer(), 're_evaluation');
+      await http.act(b.id, officer(), 'rate', { rating: 'qualified', opinion: '整改到位' });
+      return b;
+    },
+  },
+  rectified_then_revoked: {
+    ends: 'revoked',
+    async drive({ http }) {
+      const b = await submit(http);
+      await toCertified(http, b);
+      await rate(http, b, 'unqualified');
+      await http.waitStage(b.id, officer(), 're_evaluation');
+      await http.act(b.id, officer(), 'rate', { rating: 'unqualified', opinion: '复评仍不合格' });
+      return b;
+    },
+  },
+  revoked_by_leader: {
+    ends: 'revoked',
+    async drive({ http }) {
+      const b = await submit(http);
+      await toCertified(http, b);
+      await http.act(b.id, staff.leader(), 'revoke', { reason: '列入失信名单' });
+      return b;
+    },
+  },
+  publicity_waits_for_calendar: {
+    ends: 'certified',
+    async drive({ http, dropCalendarYear }) {
+      const year = Number(today().slice(0, 4));
+      await dropCalendarYear(year);
+      const b = await submit(http);
+      const opened = await toPublicity(http, b);
+      if (opened.publicity.waiting?.year !== year) throw new Error(`expected the window to wait for ${year}: ${JSON.stringify(opened.publicity)}`);
+      const data: { holidays: Record<string, string>; workdays: Record<string, string> } = require('chinese-days/dist/chinese-days.json');
+      const of = (m: Record<string, string>) => Object.keys(m).filter((d) => d.startsWith(`${year}-`));
+      const put = await http.call('PUT', `/api/calendar/${year}`, { token: staff.admin(), body: { holidays: of(data.holidays), workdays: of(data.workdays) } });
+      if (put.status !== 200) throw new Error(`PUT calendar answered ${put.status} ${put.text}`);
+      await http.waitStage(b.id, officer(), 'certified');
+      return b;
+    },
+  },
+};
+
+export { client };

@@ -1,0 +1,50 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+
+export const HISTORIES_DIR = path.join(__dirname, '..', 'histories');
+
+/** A recorded path: every run of one base's workflow id, as `historyToJSON` wrote them. */
+export interface Fixture {
+  path: string;
+  ends: string;
+  runs: { runId: string; history: unknown }[];
+}
+
+export function loadFixtures(): Fixture[] {
+  return readdirSync(HISTORIES_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(path.join(HISTORIES_DIR, f), 'utf8')));
+}
+
+let bundled: Promise<{ code: string }> | undefined;
+/** The workflow code as it is in the working tree, bundled once per test file. */
+function bundle() {
+  if (!bundled) {
+    try {
+      Runtime.install({ logger: new DefaultLogger('WARN') });
+    } catch {
+      // already installed in this process
+    }
+    bundled = bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('WARN') });
+  }
+  return bundled;
+}
+
+/** Replays histories against today's workflow code; returns the runs that no longer replay. */
+export async function replayFailures(runs: { name: string; history: temporal.api.history.v1.IHistory }[]): Promise<string[]> {
+  async function* histories() {
+    for (const r of runs) yield { workflowId: r.name, history: r.history };
+  }
+  const failures: string[] = [];
+  const options = { workflowBundle: await bundle(), replayName: 'fixtures' };
+  for await (const result of Worker.runReplayHistories(options, histories())) {
+    if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+  }
+  return failures;
+}
+
+export const fromJson = (history: unknown) => historyFromJSON(history);

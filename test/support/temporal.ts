@@ -1,0 +1,30 @@
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+
+/** A plain client of the suite's Temporal server, for looking behind the API (histories, visibility). */
+export async function temporalClient(): Promise<Client> {
+  const connection = await Connection.connect({ address: process.env.TEST_TEMPORAL_ADDRESS });
+  return new Client({ connection, namespace: 'default' });
+}
+
+export const EventType = temporal.api.enums.v1.EventType;
+
+/** Every run of a base's workflow id, oldest first, following continue-as-new back to the first. */
+export async function runsOf(
+  client: Client,
+  baseId: string,
+): Promise<{ runId: string; history: temporal.api.history.v1.IHistory; events: temporal.api.history.v1.IHistoryEvent[] }[]> {
+  const workflowId = `base-${baseId}`;
+  const runs = [];
+  let runId: string | undefined = (await client.workflow.getHandle(workflowId).describe()).runId;
+  while (runId) {
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    runs.unshift({ runId, history, events: history.events ?? [] });
+    runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
+  }
+  return runs;
+}
+
+export function countEvents(runs: { events: temporal.api.history.v1.IHistoryEvent[] }[], type: number): number {
+  return runs.reduce((n, r) => n + r.events.filter((e) => Number(e.eventType) === type).length, 0);
+}
