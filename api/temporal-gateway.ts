@@ -60,32 +60,32 @@ export class TemporalGateway {
     await Promise.allSettled(baseIds.map((id) => this.deadline(() => this.client.workflow.getHandle(workflowIdOf(id)).signal(calendarLoadedSignal, year), 3000)));
   }
 
-  /** Every run still held by Temporal, newest first, following continue-as-new back to the first. */
+  /**
+   * Every run Temporal still holds, newest first, following continue-as-new back to the first.
+   * Runs past the namespace's retention are simply absent (the event log speaks for them).
+   */
   async histories(baseId: string): Promise<RunHistory[]> {
     const workflowId = workflowIdOf(baseId);
     const runs: RunHistory[] = [];
     let runId: string | undefined;
-    for (let i = 0; i < 1000; i++) {
+    try {
+      runId = (await this.deadline(() => this.client.workflow.getHandle(workflowId).describe(), 5000)).runId;
+    } catch (err) {
+      if (isNotFound(err)) return runs;
+      throw err;
+    }
+    while (runId) {
       let history;
       try {
         history = await this.deadline(() => this.client.workflow.getHandle(workflowId, runId).fetchHistory(), 30_000);
       } catch (err) {
-        if (isNotFound(err)) break; // this run, and all before it, are past the retention period
+        if (isNotFound(err)) break;
         throw err;
       }
-      const events = history.events ?? [];
-      const started = events[0]?.workflowExecutionStartedEventAttributes;
-      const thisRun = runId ?? (started?.originalExecutionRunId && !started.continuedExecutionRunId ? started.originalExecutionRunId : await this.latestRunId(workflowId));
-      runs.push({ runId: thisRun, events });
-      runId = started?.continuedExecutionRunId ?? undefined;
-      if (!runId) break;
+      runs.push({ runId, events: history.events ?? [] });
+      runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
     }
     return runs;
-  }
-
-  private async latestRunId(workflowId: string): Promise<string> {
-    const d = await this.deadline(() => this.client.workflow.getHandle(workflowId).describe(), 5000);
-    return d.runId;
   }
 
   async ping(): Promise<void> {

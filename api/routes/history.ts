@@ -5,6 +5,7 @@ import { trailCsv } from '../../audit/csv';
 import { runFacts } from '../../audit/temporal-history';
 import { readEvents, readNotifications } from '../../store/events';
 import { requireActor } from '../auth';
+import { temporalProblem } from '../dependency-errors';
 import { ApiDeps } from '../deps';
 import { forbidden, fromZodError } from '../problem';
 import { historyQuerySchema } from '../schemas/queries';
@@ -17,11 +18,16 @@ export function historyRoutes(deps: ApiDeps): Router {
     if (!AUDIT_ROLES.includes(req.actor!.role as never)) throw forbidden('the audit trail is for admins and the bureau');
     const q = historyQuerySchema.safeParse(req.query);
     if (!q.success) throw fromZodError(q.error, 'query');
-    const [runs, events, notifications] = await Promise.all([
-      deps.gateway.histories(state.id),
+    const [held, events, notifications] = await Promise.all([
+      // With Temporal unreachable the auditor still gets the trail, from the permanent event log.
+      deps.gateway.histories(state.id).catch((err) => {
+        if (temporalProblem(err)?.status !== 503) throw err;
+        return undefined;
+      }),
       readEvents(deps.pool, state.id),
       readNotifications(deps.pool, state.id),
     ]);
+    const runs = held ?? [];
     const trail = assembleTrail(
       state.id,
       runs.map((run) => runFacts(run.runId, run.events)),
@@ -30,7 +36,7 @@ export function historyRoutes(deps: ApiDeps): Router {
     if (q.data.format === 'csv') {
       res.type('text/csv; charset=utf-8').attachment(`base-${state.id}-history.csv`).send(trailCsv(trail.entries));
     } else {
-      res.json(trail);
+      res.json(held ? trail : { ...trail, degraded: 'Temporal is unreachable: every entry comes from the PostgreSQL event log' });
     }
   });
   return r;

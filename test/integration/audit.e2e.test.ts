@@ -119,3 +119,15 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs = 30_000) {
   }
   throw new Error('condition not reached');
 }
+
+test('a closed base whose every run is past retention keeps its whole trail', async () => {
+  const b = await submit(http);
+  await http.act(b.id, b.token, 'withdraw', { reason: '合作调整' });
+  const before = await trail(b.id);
+  const [run] = await runsOf(temporal, b.id);
+  await temporal.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: `base-${b.id}`, runId: run.runId } });
+  await waitUntil(() => isGone(b.id, run.runId), 150_000);
+  const after = await trail(b.id);
+  expect(after.entries).toEqual(before.entries);
+  expect(after.runs).toEqual([{ runId: run.runId, source: 'event_log', seqs: [1, 2] }]);
+});

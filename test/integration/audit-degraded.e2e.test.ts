@@ -1,0 +1,30 @@
+import path from 'node:path';
+import { freePort, startTemporalDevServer } from '../../runtime/processes';
+import { client, staff } from '../support/http';
+import { submit, toPublicity } from '../support/journeys';
+import { startStack } from '../support/stack';
+
+// Its own Temporal server, so that it can be stopped without touching the other suites.
+jest.setTimeout(120_000);
+
+test('with Temporal down, auditors still read the whole trail, from the event log', async () => {
+  const temporal = await startTemporalDevServer({ port: await freePort(), dbFile: path.join(process.env.TEST_TMP!, `audit-degraded-${Date.now()}.db`) });
+  const stack = await startStack('auditdown', { env: { TEMPORAL_ADDRESS: temporal.address, REQUEST_TIMEOUT_MS: '2000' } });
+  try {
+    const http = client(stack.url);
+    const b = await submit(http);
+    await toPublicity(http, b);
+    const live = (await http.get(`/api/bases/${b.id}/history`, staff.admin())).body;
+    await temporal.stop();
+    const r = await http.call('GET', `/api/bases/${b.id}/history`, { token: staff.admin(), timeoutMs: 20_000 });
+    expect(r.status).toBe(200);
+    expect(r.body.degraded).toMatch(/event log/);
+    expect(r.body.entries).toEqual(live.entries);
+    const refused = await http.act(b.id, staff.leader(), 'reject_candidate', { meeting: { date: '2026-11-28', minutes: 'm' }, reason: 'x' });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBeTruthy();
+  } finally {
+    await stack.stop();
+    await temporal.stop();
+  }
+});
