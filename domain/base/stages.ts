@@ -16,14 +16,8 @@ export const STAGES = [
 export type Stage = (typeof STAGES)[number];
 
 export const TERMINAL_STAGES: readonly Stage[] = ['rejected', 'withdrawn', 'revoked'];
-export const BEFORE_CERTIFIED: readonly Stage[] = [
-  'district_review',
-  'returned',
-  'expert_review',
-  'party_review',
-  'publicity',
-  'objection_review',
-];
+/** Every stage a base can be in before it is recognised: the first six, in the order of the procedure. */
+export const BEFORE_CERTIFIED: readonly Stage[] = STAGES.slice(0, STAGES.indexOf('certified'));
 export const RECOGNISED: readonly Stage[] = ['certified', 'evaluation', 'rectification', 're_evaluation'];
 
 export const isTerminal = (stage: Stage) => TERMINAL_STAGES.includes(stage);
