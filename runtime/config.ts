@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { POLICY_VERSIONS, DEFAULT_POLICY_VERSION } from '../domain';
 import { TASK_QUEUE_DEFAULT } from '../workflows/ids';
@@ -5,6 +6,13 @@ import { TASK_QUEUE_DEFAULT } from '../workflows/ids';
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+const file = (what: string) => z.string().refine((p) => existsSync(p), `no such file (the path of ${what})`).optional();
+
+/** host:port, the host a name, an IPv4 address or a bracketed IPv6 address. */
+export function isHostPort(s: string): boolean {
+  const m = /^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]/]+):(\d{1,5})$/.exec(s);
+  return !!m && Number(m[2]) >= 1 && Number(m[2]) <= 65535;
+}
 
 const schema = z
   .object({
@@ -13,12 +21,16 @@ const schema = z
     HOST: z.string().default('127.0.0.1'),
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').optional(),
     PG_POOL_SIZE: int(10, 1),
-    TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'host:port').default('127.0.0.1:7233'),
+    TEMPORAL_ADDRESS: z
+      .string()
+      .refine(isHostPort, 'host:port without a scheme, e.g. 127.0.0.1:7233, or <namespace>.<account>.tmprl.cloud:7233 for Temporal Cloud')
+      .default('127.0.0.1:7233'),
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE_DEFAULT),
-    TEMPORAL_TLS_CERT: z.string().optional(),
-    TEMPORAL_TLS_KEY: z.string().optional(),
-    TEMPORAL_TLS_CA: z.string().optional(),
+    TEMPORAL_TLS: z.enum(['true', 'false'], 'true or false').optional(),
+    TEMPORAL_TLS_CERT: file('the client certificate, PEM'),
+    TEMPORAL_TLS_KEY: file("the client certificate's private key, PEM"),
+    TEMPORAL_TLS_CA: file("the CA that signed the server's certificate, PEM"),
     TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
     TEMPORAL_API_KEY: z.string().optional(),
     AUTH_JWT_SECRET: z.string().optional(),
@@ -31,8 +43,14 @@ const schema = z
     WORKER_MAX_CONCURRENT_TASKS: int(100, 1),
   })
   .superRefine((c, ctx) => {
-    if (!!c.TEMPORAL_TLS_CERT !== !!c.TEMPORAL_TLS_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_CERT'], message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together' });
+    if (c.TEMPORAL_TLS_CERT && !c.TEMPORAL_TLS_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_KEY'], message: 'missing: TEMPORAL_TLS_CERT is set, and a client certificate needs its private key in TEMPORAL_TLS_KEY' });
+    }
+    if (c.TEMPORAL_TLS_KEY && !c.TEMPORAL_TLS_CERT) {
+      ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_CERT'], message: 'missing: TEMPORAL_TLS_KEY is set, and a private key needs its client certificate in TEMPORAL_TLS_CERT' });
+    }
+    if (c.TEMPORAL_TLS === 'false' && (c.TEMPORAL_TLS_CERT || c.TEMPORAL_TLS_CA || c.TEMPORAL_API_KEY)) {
+      ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS'], message: 'false, yet TEMPORAL_TLS_CERT, TEMPORAL_TLS_CA or TEMPORAL_API_KEY asks for TLS' });
     }
     if (c.NODE_ENV === 'production' && (!c.AUTH_JWT_SECRET || c.AUTH_JWT_SECRET === DEV_JWT_SECRET || c.AUTH_JWT_SECRET.length < 32)) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'production needs a real secret of at least 32 characters' });

@@ -4,7 +4,10 @@ import { NativeConnection, NativeConnectionOptions } from '@temporalio/worker';
 import { Config } from './config';
 
 function tls(c: Config) {
-  if (!c.TEMPORAL_TLS_CERT && !c.TEMPORAL_TLS_CA && !c.TEMPORAL_API_KEY) return undefined;
+  // A client certificate, a private CA or an API key (Temporal Cloud) implies TLS; TEMPORAL_TLS=true
+  // alone is TLS to a server whose certificate the system's roots already trust.
+  const on = c.TEMPORAL_TLS ? c.TEMPORAL_TLS === 'true' : !!(c.TEMPORAL_TLS_CERT || c.TEMPORAL_TLS_CA || c.TEMPORAL_API_KEY);
+  if (!on) return undefined;
   return {
     serverNameOverride: c.TEMPORAL_TLS_SERVER_NAME,
     serverRootCACertificate: c.TEMPORAL_TLS_CA ? readFileSync(c.TEMPORAL_TLS_CA) : undefined,

@@ -10,7 +10,6 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
-export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 const MODULE = 'go.temporal.io/server';
 
 function run(cmd, args, { cwd = os.tmpdir(), env = {} } = {}) {
@@ -119,20 +118,9 @@ export async function ensureTemporalServer({ log = (m) => console.error(m) } = {
   return { server, sqlTool, schemaDir };
 }
 
-// The `temporal` CLI drives namespace and search-attribute setup. Prefer one
-// already installed; build the pinned version only as a last resort.
-export async function ensureTemporalCli({ log = (m) => console.error(m) } = {}) {
-  if (process.env.TEMPORAL_CLI_BIN) return findOrBuild({ envVar: 'TEMPORAL_CLI_BIN' });
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, 'temporal');
-    if (existsSync(candidate)) return candidate;
-  }
-  return findOrBuild({
-    envVar: 'TEMPORAL_CLI_BIN', label: 'temporal CLI', log,
-    pkg: `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`,
-    cacheName: 'temporal',
-  });
-}
+// The `temporal` CLI drives namespace and search-attribute set-up; the project has one finder
+// for it (PATH, go install, else the release archive), shared with scripts/setup.mjs.
+export { ensureTemporalCli } from '../lib/temporal-cli.mjs';
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   try {

@@ -100,13 +100,14 @@ export async function startTemporalCluster({
   databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
   dataDir = path.join(repoRoot, 'data', 'cluster'),
   frontendPort = 7233,
-  namespace = 'default',
+  namespace = 'zz-coop-bases',
   retentionDays = 30,
   dbName = 'temporal',
   log = (m) => console.error(m),
 } = {}) {
   if (!/^[a-z_][a-z0-9_]*$/.test(dbName)) throw new Error(`dbName must be a plain lowercase identifier: ${dbName}`);
-  if (frontendPort < 1324 || frontendPort > 65525) throw new Error(`frontendPort out of range: ${frontendPort}`);
+  // Membership ports are 300 below the frontend's, and the SQL schema stores them as smallint.
+  if (frontendPort < 1324 || frontendPort > 32767 + 294) throw new Error(`frontendPort must be 1324..33061: ${frontendPort}`);
   dataDir = path.resolve(dataDir);
   const db = parseDatabaseUrl(databaseUrl);
   const visibilityDbName = `${dbName}_visibility`;
@@ -216,7 +217,11 @@ export async function startTemporalCluster({
   }
 
   log(`temporal-server ready on ${address}, namespace ${namespace}`);
-  return { address, namespace, process: child, logFile, stop };
+  return {
+    address, namespace, retentionDays, process: child, logFile, stop,
+    archivalUri: pathToFileURL(archivalDir).href,
+    databases: [dbName, visibilityDbName],
+  };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
@@ -225,8 +230,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   try {
     cluster = await startTemporalCluster({
       dataDir: env.TEMPORAL_DATA_DIR || undefined,
-      frontendPort: Number(env.TEMPORAL_FRONTEND_PORT || 7233),
-      namespace: env.TEMPORAL_NAMESPACE || 'default',
+      frontendPort: Number(env.TEMPORAL_PORT || 7233),
+      namespace: env.TEMPORAL_NAMESPACE || 'zz-coop-bases',
       retentionDays: Number(env.TEMPORAL_RETENTION_DAYS || 30),
       dbName: env.TEMPORAL_DB_NAME || 'temporal',
     });
