@@ -1,6 +1,8 @@
 import { createWriteStream, WriteStream } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { Pool } from 'pg';
 import { distFile } from '../../runtime/paths';
 import { ensureDatabase, freePort, Managed, spawnNode, waitForPort } from '../../runtime/processes';
@@ -11,6 +13,8 @@ export interface Stack {
   url: string;
   databaseUrl: string;
   taskQueue: string;
+  /** Where the worker's and the API's output goes, one `[api] {json}` line at a time. */
+  logPath: string;
   pool: Pool;
   env: NodeJS.ProcessEnv;
   worker: Managed;
@@ -21,10 +25,42 @@ export interface Stack {
 }
 
 /**
+ * Ready means the server has seen this very process poll (a killed predecessor may still be
+ * listed for a while), so a suite's first decision never races the worker's start.
+ */
+async function waitUntilPolling(env: NodeJS.ProcessEnv, worker: Managed): Promise<void> {
+  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  try {
+    const end = Date.now() + 90_000;
+    while (Date.now() < end) {
+      if (worker.process.exitCode !== null) throw new Error(`the worker exited with code ${worker.process.exitCode}`);
+      const r = await connection.workflowService.describeTaskQueue({
+        namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+        taskQueue: { name: env.TEMPORAL_TASK_QUEUE },
+        taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      });
+      if (r.pollers?.some((p) => p.identity?.startsWith(`${worker.process.pid}@`))) return;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    throw new Error('the worker did not poll within 90 s');
+  } finally {
+    await connection.close();
+  }
+}
+
+/**
  * A worker and an API of this project, as separate processes built from dist/, on their own
  * database and task queue of the suite-wide real Temporal and PostgreSQL servers.
  */
-export async function startStack(name: string, opts: { timeScale?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Stack> {
+export async function startStack(
+  name: string,
+  opts: {
+    timeScale?: number;
+    env?: NodeJS.ProcessEnv;
+    /** The database URL the worker and the API are given, e.g. through a proxy that can cut it; the suite's own pool connects directly. */
+    databaseUrlFor?: (direct: string) => string;
+  } = {},
+): Promise<Stack> {
   const suffix = randomBytes(3).toString('hex');
   const serverUrl = process.env.TEST_PG_SERVER_URL;
   const temporal = process.env.TEST_TEMPORAL_ADDRESS;
@@ -35,7 +71,7 @@ export async function startStack(name: string, opts: { timeScale?: number; env?:
   const env: NodeJS.ProcessEnv = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: opts.databaseUrlFor ? opts.databaseUrlFor(databaseUrl) : databaseUrl,
     TEMPORAL_ADDRESS: temporal,
     TEMPORAL_TASK_QUEUE: taskQueue,
     PORT: String(port),
@@ -45,17 +81,20 @@ export async function startStack(name: string, opts: { timeScale?: number; env?:
     OBJECTIONS_PER_MINUTE: '1000',
     ...opts.env,
   };
-  const logFile: WriteStream = createWriteStream(path.join(process.env.TEST_TMP ?? '/tmp', `${name}-${suffix}.log`), { flags: 'a' });
+  const logPath = path.join(process.env.TEST_TMP ?? '/tmp', `${name}-${suffix}.log`);
+  const logFile: WriteStream = createWriteStream(logPath, { flags: 'a' });
   const stack: Stack = {
     url: `http://127.0.0.1:${port}`,
     databaseUrl,
     taskQueue,
+    logPath,
     env,
     pool: new Pool({ connectionString: databaseUrl, max: 4 }),
     worker: undefined as unknown as Managed,
     api: undefined as unknown as Managed,
     async startWorker() {
       stack.worker = spawnNode(distFile('runtime', 'worker-main.js'), env, '[worker]', logFile);
+      await waitUntilPolling(env, stack.worker);
     },
     async startApi() {
       stack.api = spawnNode(distFile('runtime', 'api-main.js'), env, '[api]', logFile);
