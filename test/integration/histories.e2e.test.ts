@@ -5,7 +5,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal as proto } from '@temporalio/proto';
 import { client, staff } from '../support/http';
 import { PATHS } from '../support/paths';
-import { HISTORIES_DIR, replayFailures } from '../support/replay';
+import { hasDecisions, HISTORIES_DIR, replayFailures } from '../support/replay';
 import { startStack, Stack } from '../support/stack';
 import { runsOf, temporalClient } from '../support/temporal';
 
@@ -41,7 +41,7 @@ test.each(Object.entries(PATHS))('%s', async (name, p) => {
   const runs = await runsOf(temporal, b.id);
   expect(await replayFailures(runs.map((r, i) => ({ name: `${name}#${i + 1}`, history: r.history })))).toEqual([]);
   if (process.env.RECORD_HISTORIES === '1') {
-    const fixture = { path: name, ends: p.ends, runs: runs.map((r) => ({ runId: r.runId, history: JSON.parse(historyToJSON(r.history as proto.api.history.v1.History)) })) };
+    const fixture = { path: name, ends: p.ends, runs: runs.filter((r) => hasDecisions(r.history)).map((r) => ({ runId: r.runId, history: JSON.parse(historyToJSON(r.history as proto.api.history.v1.History)) })) };
     writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), JSON.stringify(fixture, null, 1) + '\n');
   }
 });
