@@ -30,11 +30,12 @@ const time = (e: HistoryEvent) => {
   return t ? new Date(Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString() : undefined;
 };
 
-/** The persistence activity's results, as recorded in the run's local-activity markers. */
+/** The persistence activity's results: in local-activity markers (older runs) or completed activities. */
 function persistedResults(e: HistoryEvent): { facts: AuditFact[]; notifications: TrailNotification[] }[] {
   const details = e.markerRecordedEventAttributes?.details ?? {};
+  const completed = e.activityTaskCompletedEventAttributes?.result;
   const found = [];
-  for (const payloads of Object.values(details)) {
+  for (const payloads of [...Object.values(details), ...(completed ? [completed] : [])]) {
     for (const p of payloads.payloads ?? []) {
       let value: unknown;
       try {
@@ -53,7 +54,7 @@ export function runFacts(runId: string, events: HistoryEvent[]): RunFacts {
   const run: RunFacts = { runId, facts: [], notifications: [], acceptedUpdates: 0, startedAt: events[0] ? time(events[0]) : undefined };
   for (const e of events) {
     const type = Number(e.eventType);
-    if (type === EventType.EVENT_TYPE_MARKER_RECORDED) {
+    if (type === EventType.EVENT_TYPE_MARKER_RECORDED || type === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
       for (const r of persistedResults(e)) {
         run.facts.push(...r.facts);
         run.notifications.push(...r.notifications);

@@ -23,11 +23,21 @@ import type { Activities } from '../activities';
 import { actSignal, actUpdate, calendarLoadedSignal, readyUpdate, viewQuery } from './messages';
 import { SEARCH_ATTRIBUTES as SA } from './search-attributes';
 
-const { persistDecision, publicityWindow, allocateNotice } = wf.proxyLocalActivities<Activities>({
-  startToCloseTimeout: '15s',
-  // A decision is never dropped: persistence retries until PostgreSQL answers again.
-  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '15s' },
-});
+// A decision is never dropped: persistence retries until PostgreSQL answers again.
+const retry = { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '15s' };
+const local = wf.proxyLocalActivities<Activities>({ startToCloseTimeout: '15s', retry });
+const { publicityWindow, allocateNotice } = local;
+const { persistDecision } = wf.proxyActivities<Activities>({ startToCloseTimeout: '15s', retry });
+
+/**
+ * Runs started before this patch persisted from a local activity, which runs inside the workflow
+ * task that made the decision: a task that never completed (worker killed, Temporal restarted)
+ * left rows for a decision the workflow then never made. An activity is scheduled by a completed
+ * task, so only decisions in the history reach the table and the read model.
+ */
+const PERSIST_AFTER_COMMIT = 'persist-after-commit';
+const persist = (batch: Parameters<Activities['persistDecision']>[0]) =>
+  wf.patched(PERSIST_AFTER_COMMIT) ? persistDecision(batch) : local.persistDecision(batch);
 
 /** When the workflow wakes for a window, in real (possibly TIME_SCALEd) time. */
 interface Wake {
@@ -109,7 +119,7 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
     if (!records.length || !next) return;
     state = next;
     const batch = { workflowId: info.workflowId, runId: info.runId, records, state: next };
-    persisted = persisted.then(() => persistDecision(batch));
+    persisted = persisted.then(() => persist(batch));
     syncSearchAttributes(next);
   }
 

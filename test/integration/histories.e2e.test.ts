@@ -1,11 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal as proto } from '@temporalio/proto';
 import { client, staff } from '../support/http';
 import { PATHS } from '../support/paths';
-import { hasDecisions, HISTORIES_DIR, replayFailures } from '../support/replay';
+import { CURRENT_GENERATION, hasDecisions, HISTORIES_DIR, replayFailures } from '../support/replay';
 import { startStack, Stack } from '../support/stack';
 import { runsOf, temporalClient } from '../support/temporal';
 
@@ -42,6 +42,7 @@ test.each(Object.entries(PATHS))('%s', async (name, p) => {
   expect(await replayFailures(runs.map((r, i) => ({ name: `${name}#${i + 1}`, history: r.history })))).toEqual([]);
   if (process.env.RECORD_HISTORIES === '1') {
     const fixture = { path: name, ends: p.ends, runs: runs.filter((r) => hasDecisions(r.history)).map((r) => ({ runId: r.runId, history: JSON.parse(historyToJSON(r.history as proto.api.history.v1.History)) })) };
-    writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), JSON.stringify(fixture, null, 1) + '\n');
+    mkdirSync(path.join(HISTORIES_DIR, CURRENT_GENERATION), { recursive: true });
+    writeFileSync(path.join(HISTORIES_DIR, CURRENT_GENERATION, `${name}.json`), JSON.stringify(fixture, null, 1) + '\n');
   }
 });

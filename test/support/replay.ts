@@ -5,19 +5,33 @@ import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 
 export const HISTORIES_DIR = path.join(__dirname, '..', 'histories');
+/**
+ * Fixtures are kept per generation of the workflow code (a directory each): bases started under
+ * every generation are still running somewhere, so every generation must keep replaying.
+ * `npm run record-histories` writes into the current one; a patch() that changes the commands a
+ * workflow issues starts a new generation.
+ */
+export const CURRENT_GENERATION = 'v2-persist-after-commit';
 
 /** A recorded path: every run of one base's workflow id, as `historyToJSON` wrote them. */
 export interface Fixture {
+  generation: string;
   path: string;
   ends: string;
   runs: { runId: string; history: unknown }[];
 }
 
 export function loadFixtures(): Fixture[] {
-  return readdirSync(HISTORIES_DIR)
-    .filter((f) => f.endsWith('.json'))
+  return readdirSync(HISTORIES_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
     .sort()
-    .map((f) => JSON.parse(readFileSync(path.join(HISTORIES_DIR, f), 'utf8')));
+    .flatMap((generation) =>
+      readdirSync(path.join(HISTORIES_DIR, generation))
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => ({ ...JSON.parse(readFileSync(path.join(HISTORIES_DIR, generation, f), 'utf8')), generation })),
+    );
 }
 
 let bundled: Promise<{ code: string }> | undefined;
