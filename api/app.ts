@@ -3,7 +3,7 @@ import { DomainError } from '../domain';
 import { DependencyGate } from './dependency-gate';
 import { ApiDeps } from './deps';
 import { postgresProblem, temporalProblem } from './dependency-errors';
-import { fromBodyParserError, fromDomainError, notFound, Problem, problemHandler } from './problem';
+import { fromBodyParserError, fromDomainError, fromHttpError, notFound, Problem, problemHandler } from './problem';
 import { actionRoutes } from './routes/actions';
 import { basesRoutes } from './routes/bases';
 import { docsRoutes } from './routes/docs';
@@ -15,7 +15,17 @@ import { securityHeaders } from './security-headers';
 function toProblem(err: unknown): Problem | undefined {
   if (err instanceof Problem) return err;
   if (err instanceof DomainError) return fromDomainError(err);
-  return fromBodyParserError(err as never) ?? temporalProblem(err) ?? postgresProblem(err);
+  return fromBodyParserError(err as never) ?? temporalProblem(err) ?? postgresProblem(err) ?? fromHttpError(err as never);
+}
+
+/** The chain of causes (gRPC codes included), which the stack alone does not show. */
+function causesOf(err: unknown): { name?: string; code?: unknown; message?: string }[] {
+  const chain = [];
+  for (let e = (err as { cause?: unknown })?.cause; e && chain.length < 5; e = (e as { cause?: unknown }).cause) {
+    const c = e as { name?: string; code?: unknown; message?: string };
+    chain.push({ name: c.name, code: c.code, message: c.message });
+  }
+  return chain;
 }
 
 export function createApp(deps: ApiDeps): Express {
@@ -47,7 +57,7 @@ export function createApp(deps: ApiDeps): Express {
           });
         }
       },
-      (err, req) => deps.log('error', 'unexpected error', { method: req.method, path: req.path, error: String((err as Error)?.stack ?? err) }),
+      (err, req) => deps.log('error', 'unexpected error', { method: req.method, path: req.path, error: String((err as Error)?.stack ?? err), causes: causesOf(err) }),
     ),
   );
   return app;

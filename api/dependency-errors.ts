@@ -1,10 +1,10 @@
 import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { DomainError, DomainErrorCode } from '../domain';
-import { conflict, fromDomainError, notFound, Problem, unavailable } from './problem';
+import { conflict, fromDomainError, notFound, Problem, unavailable, undecided } from './problem';
 
 // gRPC status codes (stable across every gRPC implementation).
-const grpcStatus = { CANCELLED: 1, UNKNOWN: 2, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, RESOURCE_EXHAUSTED: 8, UNAVAILABLE: 14 } as const;
+const grpcStatus = { CANCELLED: 1, UNKNOWN: 2, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, UNAVAILABLE: 14 } as const;
 
 const DOMAIN_CODES: DomainErrorCode[] = ['FORBIDDEN', 'INVALID', 'INELIGIBLE', 'ILLEGAL_STAGE', 'NOT_FOUND'];
 
@@ -26,9 +26,11 @@ export function temporalProblem(err: unknown): Problem | undefined {
       const details = (cause.details?.[0] ?? {}) as DomainError['details'];
       return fromDomainError(new DomainError(cause.type as DomainErrorCode, cause.message, details));
     }
+    // The server turned the update away before the workflow took it up: nothing was applied.
+    if (isUnprocessedUpdate(err)) return unavailable('Temporal (the decision was not taken up)', 1);
     return undefined;
   }
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return unavailable('Temporal (no answer in time)');
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return undecided('Temporal');
   if (err instanceof WorkflowNotFoundError) return notFound('no such base');
   const code = grpcCode(err);
   if (err instanceof ServiceError || code !== undefined) {
@@ -37,9 +39,9 @@ export function temporalProblem(err: unknown): Problem | undefined {
     }
     if (code === grpcStatus.NOT_FOUND) return notFound('no such base');
     if (code === grpcStatus.RESOURCE_EXHAUSTED) return unavailable('Temporal (busy)', 2);
-    if (code === grpcStatus.UNAVAILABLE || code === grpcStatus.DEADLINE_EXCEEDED || code === grpcStatus.CANCELLED || code === grpcStatus.UNKNOWN) {
-      return unavailable('Temporal');
-    }
+    if (isTaskRecovering(err)) return unavailable('Temporal (the base is recovering from a failed task)', 1);
+    // A connection lost mid-call may have carried the request: only a retry can tell.
+    if (code === grpcStatus.UNAVAILABLE || code === grpcStatus.DEADLINE_EXCEEDED || code === grpcStatus.CANCELLED || code === grpcStatus.UNKNOWN) return undecided('Temporal');
   }
   if (/Failed to connect before the deadline|connect ECONNREFUSED|No connection established/i.test(String((err as Error)?.message))) {
     return unavailable('Temporal');
@@ -47,7 +49,7 @@ export function temporalProblem(err: unknown): Problem | undefined {
   return undefined;
 }
 
-const PG_DOWN = /ECONNREFUSED|ECONNRESET|ENOTFOUND|EPIPE|ETIMEDOUT|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/i;
+const PG_DOWN = /ECONNREFUSED|ECONNRESET|ENOTFOUND|EPIPE|ETIMEDOUT|Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|the database system is (starting up|shutting down)/i;
 
 /** PostgreSQL unreachable, restarting or out of connections. */
 export function postgresProblem(err: unknown): Problem | undefined {
@@ -55,4 +57,30 @@ export function postgresProblem(err: unknown): Problem | undefined {
   if (e?.code && /^(57P0[1-3]|53300|08\d{3})$/.test(e.code)) return unavailable('PostgreSQL');
   if (PG_DOWN.test(String(e?.message ?? '')) || PG_DOWN.test(String(e?.code ?? ''))) return unavailable('PostgreSQL');
   return undefined;
+}
+
+/** Temporal's refusal of an update its worker's task did not take up (busy workflow): safe to send again. */
+export function isUnprocessedUpdate(err: unknown): boolean {
+  return err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === 'UnprocessedUpdate';
+}
+
+/** Temporal takes no update while the base's last workflow task failed (a worker died in it); the retry will. */
+export function isTaskRecovering(err: unknown): boolean {
+  return grpcCode(err) === grpcStatus.FAILED_PRECONDITION && /Workflow Task in failed state/i.test(messages(err));
+}
+
+/** Refusals that applied nothing and pass by themselves: the gateway sends the update again. */
+export const isTransientRefusal = (err: unknown) => isUnprocessedUpdate(err) || isTaskRecovering(err);
+
+function messages(err: unknown): string {
+  const all: string[] = [];
+  for (let e = err; e && all.length < 5; e = (e as { cause?: unknown }).cause) all.push(String((e as Error).message));
+  return all.join(' | ');
+}
+
+/** The base's workflow has ended, or turned the update away because it was ending. */
+export function isWorkflowClosed(err: unknown): boolean {
+  if (err instanceof WorkflowNotFoundError) return true;
+  if (err instanceof WorkflowUpdateFailedError) return err.cause instanceof ApplicationFailure && err.cause.type === 'CanceledUpdate';
+  return grpcCode(err) === grpcStatus.NOT_FOUND;
 }

@@ -3,6 +3,8 @@ import { unavailable } from './problem';
 import { TemporalGateway } from './temporal-gateway';
 
 const FRESH_MS = 1000;
+// Its own short deadline (pg honours query_timeout per query too): the gate answers within seconds.
+const PING = { text: 'SELECT 1', query_timeout: 2000 };
 
 /**
  * Before a change is sent, both dependencies must have answered within the last second: with
@@ -34,10 +36,14 @@ export class DependencyGate {
 
   private async pingPostgres(): Promise<void> {
     const c = await this.pool.connect();
+    let failed: Error | undefined;
     try {
-      await c.query('SELECT 1');
+      await c.query(PING);
+    } catch (err) {
+      failed = err as Error;
+      throw err;
     } finally {
-      c.release();
+      c.release(failed);
     }
   }
 }

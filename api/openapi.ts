@@ -112,7 +112,7 @@ export function openApiDocument() {
         post: {
           summary: 'Object during publicity (no token, rate-limited)',
           security: [],
-          parameters: [idParam],
+          parameters: [idParam, idempotency],
           requestBody: { required: true, ...json(ref('Objection')) },
           responses: { '201': ok('Filed', { type: 'object', properties: { id: { type: 'string' } } }), ...errors(400, 404, 409, 413, 422, 429, 503) },
         },

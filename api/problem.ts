@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { ErrorRequestHandler, Request, Response } from 'express';
 import { ZodError } from 'zod';
 import { DomainError, FieldProblem } from '../domain';
@@ -26,7 +27,17 @@ export const conflict = (detail: string, stage: string, allowedActions: string[]
 export const tooMany = (retryAfterSec: number) =>
   new Problem(429, 'rate-limited', 'Too many requests', 'Slow down and retry later', {}, { 'Retry-After': String(retryAfterSec) });
 export const unavailable = (what: string, retryAfterSec = 5) =>
-  new Problem(503, 'dependency-unavailable', 'Service temporarily unavailable', `${what} is unreachable; nothing was changed, retry later`, {}, { 'Retry-After': String(retryAfterSec) });
+  new Problem(503, 'dependency-unavailable', 'Service temporarily unavailable', `${what} is unreachable; nothing was changed, retry later`, { applied: false }, { 'Retry-After': String(retryAfterSec) });
+/**
+ * The dependency stopped answering after the request reached it: a decision may have been applied.
+ * The caller must not be told otherwise; the same Idempotency-Key sent again settles it, once.
+ */
+export const undecided = (what: string, retryAfterSec = 5) =>
+  new Problem(
+    503, 'dependency-unavailable', 'Service temporarily unavailable',
+    `${what} did not answer in time; if this was a decision it may still have been applied: send it again with the same Idempotency-Key, which applies it at most once`,
+    { applied: 'unknown' }, { 'Retry-After': String(retryAfterSec) },
+  );
 
 export function fromDomainError(err: DomainError): Problem {
   switch (err.code) {
@@ -94,4 +105,17 @@ export function fromBodyParserError(err: { type?: string; status?: number; messa
     default:
       return undefined;
   }
+}
+
+/**
+ * Express's other refusals carry a 4xx status of their own (a path that does not decode, a body
+ * that does not inflate): the caller's mistake, to be answered as one, never as a 500.
+ */
+export function fromHttpError(err: { status?: unknown; statusCode?: unknown; message?: string }): Problem | undefined {
+  const status = err?.status ?? err?.statusCode;
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 499) return undefined;
+  const detail = err.message || STATUS_CODES[status] || 'request refused';
+  if (status === 400) return badRequest(detail);
+  if (status === 404) return notFound(detail);
+  return new Problem(status, `http-${status}`, STATUS_CODES[status] ?? 'Request refused', detail);
 }

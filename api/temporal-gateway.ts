@@ -4,6 +4,7 @@ import type { BaseView, PersonCommand, SubmitCommand } from '../domain';
 import type { baseWorkflow, BaseWorkflowInput } from '../workflows/base.workflow';
 import { workflowIdOf } from '../workflows/ids';
 import { actUpdate, calendarLoadedSignal, readyUpdate } from '../workflows/messages';
+import { isTransientRefusal } from './dependency-errors';
 
 export interface GatewayOptions {
   taskQueue: string;
@@ -30,6 +31,26 @@ export class TemporalGateway {
     return this.client.connection.withDeadline(Date.now() + ms, fn);
   }
 
+  /**
+   * Sends an update again, within the deadline, when Temporal turned it away without applying it
+   * (a workflow busy with many decisions at once, or recovering from a failed task): its id keeps
+   * it once.
+   */
+  private async update<T>(send: () => Promise<T>): Promise<T> {
+    const end = Date.now() + this.o.timeoutMs;
+    return this.client.connection.withDeadline(end, async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await send();
+        } catch (err) {
+          const pause = 50 * 2 ** Math.min(attempt, 4);
+          if (!isTransientRefusal(err) || Date.now() + pause >= end) throw err;
+          await new Promise((r) => setTimeout(r, pause));
+        }
+      }
+    });
+  }
+
   /** Starts the base's workflow with its submission and answers once it is persisted; a retry finds the same base. */
   submit(cmd: SubmitCommand): Promise<BaseView> {
     const input: BaseWorkflowInput = {
@@ -38,22 +59,24 @@ export class TemporalGateway {
       submission: cmd,
       continueAsNewAfterEvents: this.o.continueAsNewAfterEvents,
     };
-    const start = new WithStartWorkflowOperation<typeof baseWorkflow>('baseWorkflow', {
-      workflowId: workflowIdOf(cmd.baseId),
-      taskQueue: this.o.taskQueue,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    });
-    return this.deadline(() =>
-      this.client.workflow.executeUpdateWithStart(readyUpdate, { args: [cmd.actor], updateId: `ready-${cmd.commandId}`, startWorkflowOperation: start }),
+    // An operation serves one call only; a resend gets its own.
+    const start = () =>
+      new WithStartWorkflowOperation<typeof baseWorkflow>('baseWorkflow', {
+        workflowId: workflowIdOf(cmd.baseId),
+        taskQueue: this.o.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    return this.update(() =>
+      this.client.workflow.executeUpdateWithStart(readyUpdate, { args: [cmd.actor], updateId: `ready-${cmd.commandId}`, startWorkflowOperation: start() }),
     );
   }
 
   /** One decision; the update id makes a retried request apply once and answer the same. */
   act(baseId: string, cmd: PersonCommand): Promise<BaseView> {
     const handle = this.client.workflow.getHandle(workflowIdOf(baseId));
-    return this.deadline(() => handle.executeUpdate(actUpdate, { args: [cmd], updateId: cmd.commandId }));
+    return this.update(() => handle.executeUpdate(actUpdate, { args: [cmd], updateId: cmd.commandId }));
   }
 
   async nudgeCalendar(baseIds: string[], year: number): Promise<void> {

@@ -30,6 +30,7 @@ export async function createWorker(config: Config, pool: Pool): Promise<{ worker
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_TASKS,
     maxConcurrentLocalActivityExecutions: config.WORKER_MAX_CONCURRENT_TASKS,
+    maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_TASKS,
     shutdownGraceTime: '10s',
   });
   return { worker, connection };

@@ -33,3 +33,9 @@ export async function readNotifications(pool: Pool, baseId: string) {
   );
   return rows.map((r) => ({ seq: r.seq, idx: r.idx, recipient: { kind: r.recipient_kind, id: r.recipient_id }, subject: r.subject, body: r.body }));
 }
+
+/** Has this command left an event on the base (a decision applied, perhaps long ago)? */
+export async function hasCommand(pool: Pool, baseId: string, commandId: string): Promise<boolean> {
+  const { rowCount } = await pool.query('SELECT 1 FROM base_events WHERE base_id = $1 AND command_id = $2 LIMIT 1', [baseId, commandId]);
+  return !!rowCount;
+}

@@ -1,7 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import express, { Router } from 'express';
-import { ACTION_RULES, ActionCommand, ActionType, authorize, formatInstant, isTerminal, ObjectionCommand, scopeOf } from '../../domain';
+import { ACTION_RULES, ActionCommand, ActionType, Actor, authorize, BaseState, BaseView, formatInstant, isTerminal, ObjectionCommand, scopeOf, toView } from '../../domain';
+import { getBaseState } from '../../store/bases';
+import { hasCommand } from '../../store/events';
 import { requireActor } from '../auth';
+import { isWorkflowClosed } from '../dependency-errors';
 import { DependencyGate } from '../dependency-gate';
 import { ApiDeps } from '../deps';
 import { idempotencyKey, idFor } from '../idempotency';
@@ -9,6 +12,24 @@ import { conflict, fromZodError } from '../problem';
 import { rateLimit } from '../rate-limit';
 import { parseAction, objectionSchema } from '../schemas/actions';
 import { loadBase } from './load-base';
+
+/**
+ * A retry of a decision already made (its event is in the table) answers from the read model, as
+ * the workflow would, without asking it again: the answer holds even once the base has closed
+ * or its workflow has continued as new. Anything else sent to a closed base hears 409.
+ */
+async function answerFromReadModel(deps: ApiDeps, state: BaseState, cmd: { commandId: string; actor: Actor }, retry: boolean): Promise<BaseView | undefined> {
+  if (retry && (await hasCommand(deps.pool, state.id, cmd.commandId))) return toView(state, cmd.actor);
+  if (isTerminal(state.stage)) throw conflict(`the base is ${state.stage}`, state.stage, []);
+  return undefined;
+}
+
+/** Another decision closed the base while this one was on its way. */
+async function closedMeanwhile(deps: ApiDeps, baseId: string, cmd: { commandId: string; actor: Actor }, err: unknown): Promise<BaseView> {
+  const now = isWorkflowClosed(err) ? await getBaseState(deps.pool, baseId) : undefined;
+  if (now && isTerminal(now.stage)) return (await answerFromReadModel(deps, now, cmd, true))!;
+  throw err;
+}
 
 export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
   const r = Router();
@@ -21,8 +42,6 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     if (typeof type === 'string' && Object.hasOwn(ACTION_RULES, type)) authorize(actor, type as ActionType, scopeOf(state));
     const parsed = parseAction(req.body);
     if (!parsed.success) throw fromZodError(parsed.error);
-    // A closed base's workflow has ended: the read model answers for it.
-    if (isTerminal(state.stage)) throw conflict(`the base is ${state.stage}`, state.stage, []);
     const key = idempotencyKey(req);
     const cmd = {
       ...parsed.data,
@@ -30,17 +49,21 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
       at: formatInstant(deps.now()),
       commandId: `act-${idFor(key, 'act', state.id, actor.sub)}`,
     } as ActionCommand;
+    const answered = await answerFromReadModel(deps, state, cmd, key !== undefined);
+    if (answered) return void res.json(answered);
     await gate.require();
-    res.json(await deps.gateway.act(state.id, cmd));
+    res.json(await deps.gateway.act(state.id, cmd).catch((err) => closedMeanwhile(deps, state.id, cmd, err)));
   });
 
   r.post('/api/bases/:id/objections', rateLimit(deps.config.OBJECTIONS_PER_MINUTE), json, async (req, res) => {
     const state = await loadBase(deps, String(req.params.id));
     const parsed = objectionSchema.safeParse(req.body);
     if (!parsed.success) throw fromZodError(parsed.error);
-    const objectionId = randomUUID();
     // The public has no account: the objector is named as given, the address only as a hash.
     const addressHash = createHash('sha256').update(req.ip ?? '').digest('hex').slice(0, 12);
+    // A resend with the same key (after a 503, say) is the same objection, filed once.
+    const key = idempotencyKey(req);
+    const objectionId = idFor(key, 'objection', state.id, addressHash);
     const cmd: ObjectionCommand = {
       type: 'file_objection',
       objectionId,
@@ -49,9 +72,10 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
       at: formatInstant(deps.now()),
       commandId: `objection-${objectionId}`,
     };
+    if (key !== undefined && (await hasCommand(deps.pool, state.id, cmd.commandId))) return void res.status(201).json({ id: objectionId });
     if (state.stage !== 'publicity') throw conflict('objections are taken only during publicity', state.stage, []);
     await gate.require();
-    await deps.gateway.act(state.id, cmd);
+    await deps.gateway.act(state.id, cmd).catch((err) => closedMeanwhile(deps, state.id, cmd, err));
     res.status(201).json({ id: objectionId });
   });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ACTION_TYPES, ActionBody, ActionType, RATINGS } from '../../domain';
 import { applicationSchema, indicatorsSchema } from './application';
-import { isoDate, text } from './common';
+import { isoDate, storable, STORABLE, text } from './common';
 
 const meeting = z.strictObject({ date: isoDate, minutes: text(5000) });
 
@@ -19,7 +19,7 @@ const shapes = {
   },
   approve_candidate: { meeting },
   reject_candidate: { meeting, reason: text(2000) },
-  rule_objection: { objectionId: z.string().min(1).max(64), upheld: z.boolean(), reason: text(2000).optional() },
+  rule_objection: { objectionId: z.string().min(1).max(64).refine(storable, STORABLE), upheld: z.boolean(), reason: text(2000).optional() },
   submit_annual_report: { year: z.number().int().min(2000).max(2100), indicators: indicatorsSchema },
   start_evaluation: { round: z.union([text(20), z.number().int().min(2000).max(2100)]).transform(String) },
   submit_evaluation_report: { indicators: indicatorsSchema },
@@ -39,7 +39,7 @@ export const actionSchema = z.discriminatedUnion(
 
 export function parseAction(body: unknown): z.ZodSafeParseResult<ActionBody> {
   const type = (body as { type?: unknown })?.type;
-  const schema = typeof type === 'string' && type in actionSchemas ? actionSchemas[type as ActionType] : actionSchema;
+  const schema = typeof type === 'string' && Object.hasOwn(actionSchemas, type) ? actionSchemas[type as ActionType] : actionSchema;
   return schema.safeParse(body) as z.ZodSafeParseResult<ActionBody>;
 }
 

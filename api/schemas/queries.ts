@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { isIsoDate, RATINGS, STAGES } from '../../domain';
+import { storable, STORABLE } from './common';
 
 const positive = (def: number, max: number) => z.coerce.number().int().min(1).max(max).default(def);
 
 export const listQuerySchema = z.strictObject({
   stage: z.enum(STAGES).optional(),
-  district: z.string().max(12).optional(),
+  district: z.string().max(12).refine(storable, STORABLE).optional(),
   rating: z.enum(RATINGS).optional(),
-  q: z.string().trim().min(1).max(100).optional(),
+  q: z.string().trim().min(1).max(100).refine(storable, STORABLE).optional(),
   page: positive(1, 100_000),
   pageSize: positive(20, 100),
   sort: z.enum(['updatedAt', 'submittedAt', 'name']).default('updatedAt'),

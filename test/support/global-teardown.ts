@@ -5,5 +5,7 @@ export default async function globalTeardown(): Promise<void> {
   const g = globalThis as { __temporal?: Managed; __pg?: EmbeddedPg };
   await g.__temporal?.stop(5000);
   await g.__pg?.stop();
-  if (process.env.TEST_TMP) rmSync(process.env.TEST_TMP, { recursive: true, force: true });
+  // KEEP_TEST_TMP=1 leaves the servers' and processes' logs for a failure to be read.
+  if (process.env.KEEP_TEST_TMP === '1') console.log(`test logs and data kept in ${process.env.TEST_TMP}`);
+  else if (process.env.TEST_TMP) rmSync(process.env.TEST_TMP, { recursive: true, force: true });
 }

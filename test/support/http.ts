@@ -11,14 +11,16 @@ export interface Reply<T = any> {
 }
 
 export function client(baseUrl: string) {
-  async function call<T = any>(method: string, path: string, o: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Reply<T>> {
+  async function call<T = any>(method: string, path: string, o: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<Reply<T>> {
     const headers: Record<string, string> = { ...o.headers };
     if (o.token) headers.authorization = `Bearer ${o.token}`;
     let payload: string | undefined;
     if (o.raw !== undefined) payload = o.raw;
     else if (o.body !== undefined) payload = JSON.stringify(o.body);
     if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
-    const res = await fetch(baseUrl + path, { method, headers, body: payload });
+    // A deadline turns a hanging server into a failed test instead of a stuck one.
+    const signal = o.timeoutMs ? AbortSignal.timeout(o.timeoutMs) : undefined;
+    const res = await fetch(baseUrl + path, { method, headers, body: payload, signal });
     const text = await res.text();
     let body: any;
     try {

@@ -1,0 +1,117 @@
+import { idFor } from '../../api/idempotency';
+import { application, applicantToken, HttpClient, INDICATORS, staff, today } from '../../test/support/http';
+import { CallStats, persistently } from './persistently';
+
+/** A decision the API answered with 2xx: it must be in the workflow, once in the table and in the read model. */
+export interface Accepted {
+  baseId: string;
+  commandId: string;
+  action: string;
+  at: number;
+}
+
+/** The ways a base's life can go, chosen by its number so a run is reproducible. */
+export type Plan = 'qualified' | 'rectified' | 'revoked' | 'objection_dismissed' | 'objection_upheld' | 'returned' | 'declined' | 'withdrawn';
+const PLANS: Plan[] = ['qualified', 'rectified', 'returned', 'objection_dismissed', 'revoked', 'qualified', 'rectified', 'declined', 'objection_upheld', 'withdrawn'];
+export const planOf = (i: number): Plan => PLANS[i % PLANS.length];
+
+export interface JourneyContext {
+  http: HttpClient;
+  stats: CallStats;
+  accepted: Accepted[];
+  /** Wall-clock time one year of rectification takes at the run's TIME_SCALE. */
+  yearMs: number;
+  deadlineMs: number;
+  giveUpMs: number;
+}
+
+export class JourneyBroken extends Error {}
+
+const subOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub as string;
+const DISTRICTS = ['410105', '410102', '410171', '410173', '410181'];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Drives one base through the life its plan says; every 2xx decision goes into `accepted`. */
+export async function journey(c: JourneyContext, i: number): Promise<{ baseId?: string; plan: Plan; stage?: string }> {
+  const plan = planOf(i);
+  const app = application({ district: DISTRICTS[i % DISTRICTS.length] });
+  const own = applicantToken(app.applicant.creditCode);
+  const district = staff.district(app.applicant.district);
+  const officer = staff.officer();
+  const leader = staff.leader();
+  const call = (method: string, path: string, o: { token?: string; body?: unknown; key?: string }) =>
+    persistently(c.http, c.stats, method, path, { ...o, deadlineMs: c.deadlineMs, giveUpMs: c.giveUpMs });
+
+  const submitted = await call('POST', '/api/bases', { token: own, body: app, key: `submit-${i}` });
+  if (submitted.status !== 201) throw new JourneyBroken(`submission ${i} answered ${submitted.status}: ${submitted.text.slice(0, 200)}`);
+  const baseId: string = submitted.body.id;
+  c.accepted.push({ baseId, commandId: `submit-${baseId}`, action: 'submit', at: Date.now() });
+  let stage: string = submitted.body.stage;
+  let step = 0;
+
+  async function act(token: string, type: string, extra: object = {}) {
+    const key = `${baseId}-${++step}-${type}`;
+    const r = await call('POST', `/api/bases/${baseId}/actions`, { token, body: { type, ...extra }, key });
+    if (r.status !== 200) throw new JourneyBroken(`${type} on ${baseId} answered ${r.status}: ${r.text.slice(0, 200)}`);
+    c.accepted.push({ baseId, commandId: `act-${idFor(key, 'act', baseId, subOf(token))}`, action: type, at: Date.now() });
+    stage = r.body.stage;
+    return r.body;
+  }
+
+  async function waitFor(stages: string[], withinMs: number) {
+    const end = Date.now() + withinMs;
+    while (Date.now() < end) {
+      const r = await call('GET', `/api/bases/${baseId}`, { token: officer });
+      if (r.status === 200) stage = r.body.stage;
+      if (stages.includes(stage)) return stage;
+      await sleep(500);
+    }
+    throw new JourneyBroken(`${baseId} did not reach ${stages.join('|')} (still ${stage})`);
+  }
+
+  const windowMs = 30_000 + c.yearMs / 30;
+  if (plan === 'returned') {
+    await act(district, 'return', { reason: '材料不全' });
+    await act(own, 'resubmit', { application: { ...app, field: '生物医药' } });
+  }
+  if (plan === 'declined') {
+    await act(district, 'decline', { reason: '不符合优先领域' });
+    return { baseId, plan, stage };
+  }
+  await act(district, 'recommend', { comment: '推荐' });
+  if (plan === 'withdrawn') {
+    await act(own, 'withdraw', { reason: '合作调整' });
+    return { baseId, plan, stage };
+  }
+  await act(staff.expert(1), 'record_review', { score: 86, opinion: '基础扎实' });
+  await act(staff.expert(2), 'record_review', { score: 90, opinion: '成果突出' });
+  await act(officer, 'conclude_review', { passed: true, opinion: '通过', siteInspection: { date: today(), summary: '现场考察属实' } });
+  await act(leader, 'approve_candidate', { meeting: { date: today(), minutes: '党组会研究通过' } });
+
+  if (plan === 'objection_dismissed' || plan === 'objection_upheld') {
+    // The objector's key makes a resend after a 503 the same objection, filed once.
+    const r = await call('POST', `/api/bases/${baseId}/objections`, { body: { name: `公众${i}`, contact: '13800000000', reason: '合作协议已过期' }, key: `objection-${i}` });
+    if (r.status === 201) {
+      c.accepted.push({ baseId, commandId: `objection-${r.body.id}`, action: 'file_objection', at: Date.now() });
+      const upheld = plan === 'objection_upheld';
+      await act(officer, 'rule_objection', { objectionId: r.body.id, upheld, reason: upheld ? '异议属实' : '经核实不属实' });
+      if (upheld) return { baseId, plan, stage };
+    } else if (r.status !== 409) {
+      throw new JourneyBroken(`objection on ${baseId} answered ${r.status}`);
+    }
+  }
+  await waitFor(['certified'], windowMs);
+  if (plan === 'qualified') await act(own, 'submit_annual_report', { year: Number(today().slice(0, 4)), indicators: INDICATORS });
+  await act(officer, 'start_evaluation', { round: '2026' });
+  await act(own, 'submit_evaluation_report', { indicators: INDICATORS });
+  if (plan === 'qualified' || plan === 'objection_dismissed' || plan === 'returned') {
+    await act(officer, 'rate', { rating: i % 2 ? 'excellent' : 'qualified', opinion: '评估意见' });
+    return { baseId, plan, stage };
+  }
+  await act(officer, 'rate', { rating: 'unqualified', opinion: '指标未达标' });
+  await act(own, 'submit_rectification_report', { summary: '已按要求整改' });
+  await waitFor(['re_evaluation'], c.yearMs + windowMs);
+  await act(own, 'submit_evaluation_report', { indicators: INDICATORS });
+  await act(officer, 'rate', plan === 'revoked' ? { rating: 'unqualified', opinion: '复评仍不合格' } : { rating: 'qualified', opinion: '整改到位' });
+  return { baseId, plan, stage };
+}

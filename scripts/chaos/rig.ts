@@ -1,0 +1,67 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureDatabase, freePort, Managed, startEmbeddedPostgres, startTemporalDevServer } from '../../runtime/processes';
+import { startStack, Stack } from '../../test/support/stack';
+import { startTcpProxy, TcpProxy } from '../../test/support/tcp-proxy';
+
+/**
+ * Everything the chaos run breaks, each in a form it can break: the Temporal dev server on a
+ * SQLite file (stopped and started again on it), PostgreSQL behind a TCP proxy (cut and
+ * restored), and this project's worker and API from dist/ (the worker killed and restarted).
+ */
+export interface Rig {
+  tmp: string;
+  stack: Stack;
+  proxy: TcpProxy;
+  temporalAddress: string;
+  restartTemporal(downMs: number): Promise<void>;
+  stop(keepFiles: boolean): Promise<void>;
+}
+
+export async function startRig(timeScale: number, env: NodeJS.ProcessEnv): Promise<Rig> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'zz-bases-chaos-'));
+  chmodSync(tmp, 0o755); // embedded PostgreSQL runs as its own user when the script runs as root
+  const stops: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    for (const s of stops.reverse()) await s().catch((err) => console.error(err));
+  };
+  try {
+    const port = await freePort();
+    const dbFile = path.join(tmp, 'temporal', 'temporal.db');
+    let temporal: Managed = await startTemporalDevServer({ port, dbFile });
+    stops.push(() => temporal.stop(5000));
+    let pgServer = process.env.DATABASE_URL;
+    if (!pgServer) {
+      const pg = await startEmbeddedPostgres(path.join(tmp, 'pg'), await freePort());
+      stops.push(() => pg.stop());
+      pgServer = pg.urlFor('postgres');
+    }
+    await ensureDatabase(pgServer, 'zz_bases_probe');
+    const server = new URL(pgServer);
+    const proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+    stops.push(() => proxy.close());
+    // What test/support/stack reads to find the servers; it makes a fresh database of its own.
+    Object.assign(process.env, { TEST_TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEST_PG_SERVER_URL: pgServer, TEST_TMP: tmp });
+    const stack = await startStack('chaos', { timeScale, env, databaseUrlFor: (url) => proxy.urlThrough(url) });
+    stops.push(() => stack.stop());
+    return {
+      tmp,
+      stack,
+      proxy,
+      temporalAddress: `127.0.0.1:${port}`,
+      async restartTemporal(downMs) {
+        await temporal.stop(5000);
+        await new Promise((r) => setTimeout(r, downMs));
+        temporal = await startTemporalDevServer({ port, dbFile });
+      },
+      async stop(keepFiles) {
+        await stopAll();
+        if (!keepFiles) rmSync(tmp, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

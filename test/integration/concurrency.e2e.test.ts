@@ -1,0 +1,181 @@
+import { Client, Connection } from '@temporalio/client';
+import { application, applicantToken, client, HttpClient, Reply, staff, today } from '../support/http';
+import { submit, TestBase, toPublicity } from '../support/journeys';
+import { startStack, Stack } from '../support/stack';
+import { tracer, Tracer } from '../support/traces';
+
+// Real time (TIME_SCALE 1): a publicity window stays open for days, so objections can pile up.
+jest.setTimeout(180_000);
+let stack: Stack;
+let http: HttpClient;
+let traces: Tracer;
+beforeAll(async () => {
+  stack = await startStack('concurrency');
+  http = client(stack.url);
+  traces = await tracer(stack.pool, stack.env.TEMPORAL_ADDRESS!);
+});
+afterAll(async () => {
+  await traces?.close();
+  await stack?.stop();
+});
+
+const N = 8;
+const statuses = (rs: Reply[]) => rs.map((r) => r.status).sort();
+const eventTypes = async (baseId: string) =>
+  (await stack.pool.query('SELECT type, command_id FROM base_events WHERE base_id = $1 ORDER BY seq', [baseId])).rows as { type: string; command_id: string }[];
+
+test(`one Idempotency-Key on ${N} simultaneous submissions: one base, one workflow, ${N} equal answers`, async () => {
+  const app = application();
+  const token = applicantToken(app.applicant.creditCode);
+  const headers = { 'idempotency-key': `submit-${app.applicant.creditCode}` };
+  const answers = await Promise.all(Array.from({ length: N }, () => http.post('/api/bases', app, token, headers)));
+  expect(statuses(answers)).toEqual(Array(N).fill(201));
+  for (const a of answers) expect(a.body).toEqual(answers[0].body);
+  const id = answers[0].body.id;
+  const rows = await stack.pool.query('SELECT id FROM bases WHERE credit_code = $1', [app.applicant.creditCode]);
+  expect(rows.rows).toEqual([{ id }]);
+  expect((await eventTypes(id)).map((e) => e.type)).toEqual(['Submitted']);
+  expect((await traces.of(id)).acceptedUpdates).toBe(1);
+  const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
+  try {
+    const runs = await new Client({ connection }).workflow.count(`WorkflowId = 'base-${id}'`);
+    expect(runs.count).toBe(1);
+  } finally {
+    await connection.close();
+  }
+  // A retry long after still finds the same base rather than opening another.
+  const late = await http.post('/api/bases', app, token, headers);
+  expect(late.body).toEqual(answers[0].body);
+});
+
+test(`one Idempotency-Key on ${N} simultaneous decisions: applied once, ${N} equal answers`, async () => {
+  const b = await submit(http);
+  const before = await traces.of(b.id);
+  const headers = { 'idempotency-key': 'recommend-once' };
+  const answers = await Promise.all(Array.from({ length: N }, () => http.act(b.id, staff.district(), 'recommend', { comment: '推荐' }, headers)));
+  expect(statuses(answers)).toEqual(Array(N).fill(200));
+  for (const a of answers) expect(a.body).toEqual(answers[0].body);
+  expect(answers[0].body.stage).toBe('expert_review');
+  expect((await eventTypes(b.id)).map((e) => e.type)).toEqual(['Submitted', 'Recommended']);
+  const after = await traces.of(b.id);
+  expect(after.acceptedUpdates).toBe(before.acceptedUpdates + 1);
+  expect(after.version).toBe(before.version + 1);
+  const retry = await http.act(b.id, staff.district(), 'recommend', { comment: '推荐' }, headers);
+  expect(retry.body).toEqual(answers[0].body);
+  expect(await traces.of(b.id)).toEqual(after);
+});
+
+test('recommend and decline sent at the same moment: exactly one is applied, the other hears 409', async () => {
+  // Several pairs, because the loser meets either a running workflow or one the winner just closed.
+  const bases = await Promise.all(Array.from({ length: 6 }, () => submit(http)));
+  await Promise.all(
+    bases.map(async (b) => {
+      const district = staff.district();
+      const [rec, dec] = await Promise.all([http.act(b.id, district, 'recommend', {}), http.act(b.id, district, 'decline', { reason: '不符合' })]);
+      expect(statuses([rec, dec])).toEqual([200, 409]);
+      const winner = rec.status === 200 ? rec : dec;
+      const loser = rec.status === 200 ? dec : rec;
+      expect(loser.body).toMatchObject({ status: 409, stage: winner.body.stage, allowedActions: [] });
+      const events = (await eventTypes(b.id)).map((e) => e.type);
+      expect(events).toEqual(['Submitted', rec.status === 200 ? 'Recommended' : 'Declined']);
+      const read = await http.get(`/api/bases/${b.id}`, district);
+      expect(read.body.stage).toBe(winner.body.stage);
+    }),
+  );
+});
+
+test('a retry of the decision that closed a base answers as that decision did', async () => {
+  const b = await submit(http);
+  const headers = { 'idempotency-key': 'decline-once' };
+  const first = await http.act(b.id, staff.district(), 'decline', { reason: '不符合' }, headers);
+  expect(first.body.stage).toBe('rejected');
+  const [again, other] = await Promise.all([
+    http.act(b.id, staff.district(), 'decline', { reason: '不符合' }, headers),
+    http.act(b.id, staff.district(), 'decline', { reason: '不符合' }, { 'idempotency-key': 'another' }),
+  ]);
+  expect(again).toMatchObject({ status: 200, body: first.body });
+  expect(other.body).toMatchObject({ status: 409, stage: 'rejected' });
+  expect((await eventTypes(b.id)).map((e) => e.type)).toEqual(['Submitted', 'Declined']);
+});
+
+test('approve and reject of the same candidate at the same moment: one applied, one 409', async () => {
+  const b = await submit(http);
+  for (const [token, type, extra] of [
+    [staff.district(), 'recommend', {}],
+    [staff.expert(1), 'record_review', { score: 85 }],
+    [staff.officer(), 'conclude_review', { passed: true, siteInspection: { date: today(), summary: '属实' } }],
+  ] as const) {
+    expect((await http.act(b.id, token, type, extra)).status).toBe(200);
+  }
+  const meeting = { date: today(), minutes: '纪要' };
+  const [approve, reject] = await Promise.all([
+    http.act(b.id, staff.leader(), 'approve_candidate', { meeting }),
+    http.act(b.id, staff.leader(), 'reject_candidate', { meeting, reason: '名额所限' }),
+  ]);
+  expect(statuses([approve, reject])).toEqual([200, 409]);
+  const decided = (await eventTypes(b.id)).map((e) => e.type).filter((t) => t === 'CandidateApproved' || t === 'CandidateRejected');
+  expect(decided).toEqual([approve.status === 200 ? 'CandidateApproved' : 'CandidateRejected']);
+});
+
+test('two experts reviewing at once are both recorded', async () => {
+  const b = await submit(http);
+  await http.act(b.id, staff.district(), 'recommend', {});
+  const [one, two] = await Promise.all([
+    http.act(b.id, staff.expert(1), 'record_review', { score: 80, opinion: '甲' }),
+    http.act(b.id, staff.expert(2), 'record_review', { score: 90, opinion: '乙' }),
+  ]);
+  expect(statuses([one, two])).toEqual([200, 200]);
+  const view = await http.get(`/api/bases/${b.id}`, staff.officer());
+  expect(view.body.reviews.map((r: any) => r.by.sub).sort()).toEqual(['expert-1', 'expert-2']);
+  expect((await eventTypes(b.id)).filter((e) => e.type === 'ReviewRecorded')).toHaveLength(2);
+});
+
+test('many objections at once during publicity: every one answered 201 is on the base exactly once', async () => {
+  const b: TestBase = await submit(http);
+  await toPublicity(http, b);
+  // Each objector resends with its own key: a 503 after the deadline may hide an objection
+  // already filed, and the key keeps it to one.
+  const object = (i: number) =>
+    http.post(`/api/bases/${b.id}/objections`, { name: `公众${i}`, contact: `1380000${String(i).padStart(4, '0')}`, reason: `异议${i}` }, undefined, { 'Idempotency-Key': `objector-${i}` });
+  const filed: string[] = [];
+  let pending = Array.from({ length: 30 }, (_, i) => i);
+  // Temporal admits a bounded number of updates per workflow at once; past that the API says
+  // 503 with Retry-After and the objector sends again, as the contract asks.
+  for (let round = 0; pending.length && round < 10; round++) {
+    const answers = await Promise.all(pending.map(object));
+    const next: number[] = [];
+    answers.forEach((a, k) => {
+      if (a.status === 201) filed.push(a.body.id);
+      else {
+        expect([a.status, a.headers.get('retry-after')]).toEqual([503, expect.stringMatching(/^\d+$/)]);
+        next.push(pending[k]);
+      }
+    });
+    pending = next;
+  }
+  expect(pending).toEqual([]);
+  expect(new Set(filed).size).toBe(30);
+  const view = await http.get(`/api/bases/${b.id}`, staff.officer());
+  expect(view.body.stage).toBe('publicity');
+  expect(view.body.publicity.objections.map((o: any) => o.id).sort()).toEqual([...filed].sort());
+  const events = (await eventTypes(b.id)).filter((e) => e.type === 'ObjectionFiled');
+  expect(events).toHaveLength(30);
+});
+
+test('an objection resent with its Idempotency-Key is filed once and answers the same id, even after publicity', async () => {
+  const b: TestBase = await submit(http);
+  await toPublicity(http, b);
+  const body = { name: '张三', contact: '13800000000', reason: '材料不实' };
+  const headers = { 'Idempotency-Key': 'objection-zhang' };
+  const answers = await Promise.all(Array.from({ length: 4 }, () => http.post(`/api/bases/${b.id}/objections`, body, undefined, headers)));
+  expect(statuses(answers)).toEqual(Array(4).fill(201));
+  for (const a of answers) expect(a.body).toEqual(answers[0].body);
+  const ruled = await http.act(b.id, staff.officer(), 'rule_objection', { objectionId: answers[0].body.id, upheld: true, reason: '属实' });
+  expect(ruled.body.stage).toBe('rejected');
+  // The objector's late resend hears that it was filed, not 409: it was, once.
+  const late = await http.post(`/api/bases/${b.id}/objections`, body, undefined, headers);
+  expect([late.status, late.body]).toEqual([201, answers[0].body]);
+  // Without the key the same words are a new objection, refused now that publicity has ended.
+  expect((await http.post(`/api/bases/${b.id}/objections`, body)).status).toBe(409);
+  expect((await eventTypes(b.id)).filter((e) => e.type === 'ObjectionFiled')).toHaveLength(1);
+});

@@ -1,0 +1,194 @@
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { freePort, startTemporalDevServer } from '../../runtime/processes';
+import { check, FaultSpan, Findings } from '../../scripts/chaos/check';
+import { Accepted, journey, JourneyContext } from '../../scripts/chaos/journey';
+import { CallStats, newStats } from '../../scripts/chaos/persistently';
+import { client, HttpClient, staff } from '../support/http';
+import { startStack, Stack } from '../support/stack';
+import { startTcpProxy } from '../support/tcp-proxy';
+
+// Slow on purpose: each case runs a stack of its own, drives bases through their lives with the
+// chaos script's journeys, takes a dependency away in the middle and holds every accepted
+// decision against the workflow, the event table and the read model afterwards.
+jest.setTimeout(900_000);
+
+const YEAR_MS = 365 * 864e5;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What every fault must leave behind: nothing lost, nothing twice, every timer fired. */
+function expectIntact(f: Findings, stats: CallStats) {
+  expect({ lost: f.lost, duplicates: f.duplicates, divergent: f.divergent, readModelBehind: f.readModelBehind, timersMissing: f.timers.missing }).toEqual({
+    lost: [],
+    duplicates: [],
+    divergent: [],
+    readModelBehind: [],
+    timersMissing: [],
+  });
+  expect(f.acceptedInWorkflows).toBe(f.accepted);
+  expect(f.timers.fired).toBe(f.timers.due);
+  expect(f.events).toBeGreaterThanOrEqual(f.accepted);
+  // Callers heard 503 with Retry-After, never a hang, never another 5xx.
+  expect({ hung: stats.hung, serverErrors: stats.serverErrors, noRetryAfter: stats.noRetryAfter }).toEqual({ hung: 0, serverErrors: 0, noRetryAfter: 0 });
+}
+
+/** While a dependency is down: a well-formed 503 within the client's deadline, not a hang and not a 500. */
+async function expectUnavailable(http: HttpClient, method: string, p: string, o: { token?: string; body?: unknown } = {}, applied?: boolean | 'unknown') {
+  const r = await http.call(method, p, { ...o, timeoutMs: 20_000 });
+  if (applied !== undefined) expect(r.body.applied).toBe(applied);
+  expect([method, p, r.status, r.headers.get('retry-after')]).toEqual([method, p, 503, expect.stringMatching(/^\d+$/)]);
+  expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(r.body).toMatchObject({ status: 503, title: expect.any(String), detail: expect.any(String) });
+}
+
+/** Readiness says which dependency is missing. */
+async function expectNotReady(http: HttpClient, missing: 'postgres' | 'temporal') {
+  const r = await http.call('GET', '/readyz', { timeoutMs: 20_000 });
+  expect([r.status, r.headers.get('retry-after')]).toEqual([503, expect.stringMatching(/^\d+$/)]);
+  expect(r.body).toMatchObject({ status: 'unavailable', checks: { [missing]: false } });
+}
+
+async function drive(stack: Stack, timeScale: number, indices: number[], stats: CallStats, accepted: Accepted[]) {
+  const c: JourneyContext = { http: client(stack.url), stats, accepted, yearMs: YEAR_MS / timeScale, deadlineMs: 20_000, giveUpMs: 180_000 };
+  const results = await Promise.allSettled(indices.map((i) => journey(c, i)));
+  const broken = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+  expect(broken).toEqual([]);
+  return results.map((r) => (r as PromiseFulfilledResult<{ baseId?: string }>).value.baseId!);
+}
+
+async function findings(stack: Stack, address: string, baseIds: string[], accepted: Accepted[], timeScale: number, faults: FaultSpan[]) {
+  const connection = await Connection.connect({ address });
+  try {
+    return await check(stack.pool, new Client({ connection }), baseIds, accepted, timeScale, faults);
+  } finally {
+    await connection.close();
+  }
+}
+
+const stageCount = async (stack: Stack, stage: string) =>
+  (await stack.pool.query('SELECT count(*)::int AS n FROM bases WHERE stage = $1', [stage])).rows[0].n as number;
+
+test('the worker killed with SIGKILL in the middle of decisions and timers: nothing lost, nothing twice, every timer fired', async () => {
+  // A year of rectification in about 30 seconds: its timers are pending through several kills.
+  const timeScale = 1_000_000;
+  const stack = await startStack('faults-worker', { timeScale, env: { REQUEST_TIMEOUT_MS: '5000' } });
+  try {
+    const stats = newStats();
+    const accepted: Accepted[] = [];
+    const faults: FaultSpan[] = [];
+    let done = false;
+    // A killed worker's tasks wait out their timeouts (10 s for a started task, 5 s for its sticky
+    // queue) before another worker takes them, so the worker lives a little longer than that between kills.
+    const killer = (async () => {
+      await sleep(3000);
+      while (!done) {
+        const from = Date.now();
+        await stack.worker.kill();
+        if (faults.length === 0) {
+          // No worker, no decision: the caller hears 503 when the API's deadline passes.
+          const b = (await stack.pool.query(`SELECT id FROM bases WHERE stage = 'expert_review' LIMIT 1`)).rows[0];
+          if (b) await expectUnavailable(client(stack.url), 'POST', `/api/bases/${b.id}/actions`, { token: staff.expert(9), body: { type: 'record_review', score: 70 } }, 'unknown');
+        }
+        await sleep(2000);
+        await stack.startWorker();
+        faults.push({ kind: 'worker SIGKILL', from, to: Date.now() });
+        await sleep(12_000);
+      }
+    })();
+    const baseIds = await drive(stack, timeScale, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 16], stats, accepted).finally(() => (done = true));
+    await killer;
+    expect(faults.length).toBeGreaterThanOrEqual(3);
+    const f = await findings(stack, stack.env.TEMPORAL_ADDRESS!, baseIds, accepted, timeScale, faults);
+    expectIntact(f, stats);
+    expect(f.timers.due).toBeGreaterThanOrEqual(8);
+  } finally {
+    await stack.stop();
+  }
+});
+
+test('the Temporal server stopped and restarted on its SQLite file during publicity: windows close, decisions stay', async () => {
+  // Five working days of publicity in about twenty seconds, so the outage falls inside the windows.
+  const timeScale = 30_000;
+  const port = await freePort();
+  const dbFile = path.join(process.env.TEST_TMP!, `faults-temporal-${port}`, 'temporal.db');
+  let temporal = await startTemporalDevServer({ port, dbFile });
+  const stack = await startStack('faults-temporal', { timeScale, env: { TEMPORAL_ADDRESS: temporal.address, REQUEST_TIMEOUT_MS: '3000' } });
+  try {
+    const stats = newStats();
+    const accepted: Accepted[] = [];
+    const faults: FaultSpan[] = [];
+    // The plans that end by recognition or earlier (a year of rectification would take 17 minutes here).
+    const driving = drive(stack, timeScale, [0, 2, 3, 5, 7, 8, 9, 10, 13], stats, accepted);
+    for (let i = 0; i < 600 && (await stageCount(stack, 'publicity')) < 3; i++) await sleep(100);
+    expect(await stageCount(stack, 'publicity')).toBeGreaterThanOrEqual(3);
+    const inPublicity = (await stack.pool.query(`SELECT id FROM bases WHERE stage = 'publicity' LIMIT 1`)).rows[0].id;
+
+    const from = Date.now();
+    await temporal.stop(5000);
+    const http = client(stack.url);
+    try {
+      await Promise.all([
+        expectUnavailable(http, 'POST', `/api/bases/${inPublicity}/objections`, { body: { name: '王五', contact: '13900000000', reason: '材料不实' } }),
+        expectNotReady(http, 'temporal'),
+        // Reading needs only PostgreSQL.
+        http.get(`/api/bases/${inPublicity}`, staff.officer()).then((r) => expect(r.status).toBe(200)),
+        sleep(6000),
+      ]);
+    } finally {
+      temporal = await startTemporalDevServer({ port, dbFile });
+      faults.push({ kind: 'Temporal restart', from, to: Date.now() });
+    }
+
+    const baseIds = await driving;
+    const f = await findings(stack, temporal.address, baseIds, accepted, timeScale, faults);
+    expectIntact(f, stats);
+    expect(f.timers.fired).toBeGreaterThanOrEqual(3);
+  } finally {
+    await stack.stop();
+    await temporal.stop(5000);
+  }
+});
+
+test('PostgreSQL unreachable for a while, reset or silently dropped: 503 meanwhile, nothing lost afterwards', async () => {
+  const timeScale = 2_000_000;
+  const pg = new URL(process.env.TEST_PG_SERVER_URL!);
+  const proxy = await startTcpProxy({ host: pg.hostname, port: Number(pg.port || 5432) });
+  const stack = await startStack('faults-pg', { timeScale, env: { REQUEST_TIMEOUT_MS: '3000' }, databaseUrlFor: (url) => proxy.urlThrough(url) });
+  try {
+    const stats = newStats();
+    const accepted: Accepted[] = [];
+    const faults: FaultSpan[] = [];
+    const http = client(stack.url);
+    let done = false;
+    const cutter = (async () => {
+      for (const mode of ['reset', 'blackhole', 'reset', 'blackhole'] as const) {
+        await sleep(2500);
+        if (done) break;
+        const from = Date.now();
+        const someBase = (await stack.pool.query('SELECT id FROM bases LIMIT 1')).rows[0]?.id;
+        proxy.cut(mode);
+        try {
+          await Promise.all([
+            expectUnavailable(http, 'GET', `/api/bases/${someBase}`, { token: staff.officer() }),
+            expectUnavailable(http, 'POST', `/api/bases/${someBase}/actions`, { token: staff.officer(), body: { type: 'start_evaluation', round: '2030' } }, false),
+            expectUnavailable(http, 'GET', '/api/bases', { token: staff.officer() }),
+            expectNotReady(http, 'postgres'),
+            sleep(3000),
+          ]);
+        } finally {
+          proxy.restore();
+          faults.push({ kind: `PostgreSQL ${mode}`, from, to: Date.now() });
+        }
+      }
+    })();
+    const baseIds = await drive(stack, timeScale, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], stats, accepted).finally(() => (done = true));
+    await cutter;
+    expect(faults.length).toBeGreaterThanOrEqual(2);
+    const f = await findings(stack, stack.env.TEMPORAL_ADDRESS!, baseIds, accepted, timeScale, faults);
+    expectIntact(f, stats);
+  } finally {
+    proxy.restore();
+    await stack.stop();
+    await proxy.close();
+  }
+});

@@ -1,0 +1,162 @@
+import { PassThrough } from 'node:stream';
+import { signToken } from '../../api/auth';
+import { distFile } from '../../runtime/paths';
+import { DEV_JWT_SECRET } from '../../runtime/config';
+import { freePort, spawnNode, waitForPort } from '../../runtime/processes';
+import { client, HttpClient, staff } from '../support/http';
+import { submit, toPublicity } from '../support/journeys';
+import { startStack, Stack } from '../support/stack';
+import { tracer, Tracer } from '../support/traces';
+
+// The limits and defences of the contract, each at its boundary: what is just allowed passes,
+// what is just over is refused with the status the contract names, and changes nothing.
+jest.setTimeout(180_000);
+let stack: Stack;
+let http: HttpClient;
+let traces: Tracer;
+const PER_MINUTE = 4;
+beforeAll(async () => {
+  stack = await startStack('secinput', { env: { OBJECTIONS_PER_MINUTE: String(PER_MINUTE) } });
+  http = client(stack.url);
+  traces = await tracer(stack.pool, stack.env.TEMPORAL_ADDRESS!);
+});
+afterAll(async () => {
+  await traces?.close();
+  await stack?.stop();
+});
+
+describe('text limits', () => {
+  test('a reason of 2,000 characters is taken, one of 2,001 is refused by name and changes nothing', async () => {
+    const b = await submit(http);
+    const before = await traces.of(b.id);
+    const over = await http.act(b.id, staff.district(), 'decline', { reason: '理'.repeat(2001) });
+    expect(over.status).toBe(422);
+    expect(over.body.errors).toEqual([{ path: 'reason', message: 'at most 2000 characters' }]);
+    expect(await traces.of(b.id)).toEqual(before);
+    const at = await http.act(b.id, staff.district(), 'decline', { reason: '理'.repeat(2000) });
+    expect(at.body.stage).toBe('rejected');
+  });
+
+  test('an application whose summary is over 5,000 characters is refused before any workflow starts', async () => {
+    const b = await submit(http);
+    const app = { ...b.app, cooperationSummary: 'x'.repeat(5001) };
+    const r = await http.post('/api/bases', app, b.token, { 'idempotency-key': 'too-long' });
+    expect(r.status).toBe(422);
+    expect(r.body.errors).toEqual([{ path: 'cooperationSummary', message: 'at most 5000 characters' }]);
+    const rows = await stack.pool.query('SELECT count(*)::int AS n FROM bases WHERE credit_code = $1', [b.app.applicant.creditCode]);
+    expect(rows.rows[0].n).toBe(1);
+  });
+});
+
+describe('bodies', () => {
+  test('a body just under 100 kB is read; one just over is refused with 413', async () => {
+    const b = await submit(http);
+    const body = (n: number) => {
+      const skeleton = JSON.stringify({ type: 'recommend', 'x-pad': '' });
+      return JSON.stringify({ type: 'recommend', 'x-pad': 'x'.repeat(n - skeleton.length) });
+    };
+    const under = await http.call('POST', `/api/bases/${b.id}/actions`, { token: staff.district(), raw: body(100 * 1024) });
+    expect(under.status).toBe(422); // read, and refused for its unknown field
+    const over = await http.call('POST', `/api/bases/${b.id}/actions`, { token: staff.district(), raw: body(100 * 1024 + 1) });
+    expect(over.status).toBe(413);
+    expect(over.body).toMatchObject({ status: 413, title: 'Body too large' });
+  });
+
+  test('malformed JSON is a 400, as problem+json', async () => {
+    const b = await submit(http);
+    const r = await http.call('POST', `/api/bases/${b.id}/actions`, { token: staff.district(), raw: '{"type": "recommend",' });
+    expect(r.status).toBe(400);
+    expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(r.body).toMatchObject({ type: 'urn:zz-coop-bases:problem:malformed-request', status: 400, detail: 'the body is not valid JSON' });
+  });
+});
+
+describe('the public objection form', () => {
+  test(`takes ${PER_MINUTE} a minute from one address, then 429 with Retry-After; another address is not held back`, async () => {
+    const b = await submit(http);
+    await toPublicity(http, b);
+    const object = (from: string) => http.call('POST', `/api/bases/${b.id}/objections`, { body: { name: '赵六', contact: '13700000000', reason: '数据不实' }, headers: { 'x-forwarded-for': from } });
+    const first = [];
+    for (let i = 0; i < PER_MINUTE; i++) first.push((await object('203.0.113.7')).status);
+    expect(first).toEqual(Array(PER_MINUTE).fill(201));
+    const limited = await object('203.0.113.7');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(limited.body).toMatchObject({ type: 'urn:zz-coop-bases:problem:rate-limited', status: 429 });
+    expect((await object('198.51.100.9')).status).toBe(201);
+    const view = await http.get(`/api/bases/${b.id}`, staff.officer());
+    expect(view.body.publicity.objections).toHaveLength(PER_MINUTE + 1);
+  });
+});
+
+describe('security headers', () => {
+  test.each([
+    ['a base view', (b: string) => http.get(`/api/bases/${b}`, staff.officer()), 200],
+    ['a refusal', (b: string) => http.get(`/api/bases/${b}`), 401],
+    ['an unknown route', () => http.get('/nowhere'), 404],
+  ])('on %s', async (_what, get, status) => {
+    const b = await submit(http);
+    const r = await get(b.id);
+    expect(r.status).toBe(status);
+    expect({
+      nosniff: r.headers.get('x-content-type-options'),
+      frame: r.headers.get('x-frame-options'),
+      referrer: r.headers.get('referrer-policy'),
+      csp: r.headers.get('content-security-policy'),
+      hsts: r.headers.get('strict-transport-security'),
+      poweredBy: r.headers.get('x-powered-by'),
+    }).toEqual({
+      nosniff: 'nosniff',
+      frame: 'DENY',
+      referrer: 'no-referrer',
+      csp: "default-src 'none'; frame-ancestors 'none'",
+      hsts: expect.stringMatching(/^max-age=\d+/),
+      poweredBy: null,
+    });
+  });
+
+  test('answers under /api are never cached', async () => {
+    expect((await http.get('/api/districts')).headers.get('cache-control')).toBe('no-store');
+  });
+});
+
+describe('production mode', () => {
+  const start = async (component: 'api' | 'worker', secret: string) => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (d) => (text += d));
+    const port = await freePort();
+    // An empty variable counts as unset.
+    const env = { ...stack.env, NODE_ENV: 'production', PORT: String(port), AUTH_JWT_SECRET: secret };
+    const child = spawnNode(distFile('runtime', `${component}-main.js`), env, `[${component}]`, out);
+    return { api: child, port, output: () => text };
+  };
+
+  test.each([
+    ['api', 'the development default', DEV_JWT_SECRET],
+    ['api', 'no secret at all', ''],
+    ['api', 'a secret of 31 characters', 's'.repeat(31)],
+    ['worker', 'the development default', DEV_JWT_SECRET],
+  ] as const)('the %s refuses to start with %s, saying why', async (component, _what, secret) => {
+    const { api, output } = await start(component, secret);
+    const code = await new Promise<number | null>((resolve) => api.process.once('exit', resolve));
+    expect(code).toBe(1);
+    const line = JSON.parse(output().split('\n').find((l) => l.includes('invalid configuration'))!.replace(/^\[\w+\] /, ''));
+    expect(line).toMatchObject({ level: 'error', component });
+    expect(line.msg).toContain('AUTH_JWT_SECRET: production needs a real secret of at least 32 characters');
+  });
+
+  test('with a real secret it starts, and tokens signed with the development default are refused', async () => {
+    const secret = 'a-real-production-secret-0123456789-abcdef';
+    const { api, port } = await start('api', secret);
+    try {
+      await waitForPort(port, 60_000, 'the API', api.process);
+      const prod = client(`http://127.0.0.1:${port}`);
+      const claims = { sub: 'officer-1', name: '市局经办人', role: 'bureau_officer' };
+      expect((await prod.get('/api/bases', signToken(claims, DEV_JWT_SECRET))).status).toBe(401);
+      expect((await prod.get('/api/bases', signToken(claims, secret))).status).toBe(200);
+    } finally {
+      await api.stop(5000);
+    }
+  });
+});

@@ -1,0 +1,39 @@
+import { createHmac } from 'node:crypto';
+import { TEST_SECRET } from './stack';
+
+const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const sign = (hash: string, head: string, body: string, secret = TEST_SECRET) =>
+  `${head}.${body}.${createHmac(hash, secret).update(`${head}.${body}`).digest('base64url')}`;
+
+/**
+ * Tokens the API must refuse with 401, each for the reason its name gives. The claims are the
+ * given caller's, so a refusal can only come from what was done to the token.
+ */
+export function forgedTokens(claims: Record<string, unknown>): Record<string, string> {
+  const now = Math.floor(Date.now() / 1000);
+  const good = { ...claims, iat: now, exp: now + 3600 };
+  const hs256 = enc({ alg: 'HS256', typ: 'JWT' });
+  const { exp: _exp, ...noExp } = good;
+  void _exp;
+  return {
+    'alg none': `${enc({ alg: 'none', typ: 'JWT' })}.${enc(good)}.`,
+    'alg None': `${enc({ alg: 'None', typ: 'JWT' })}.${enc(good)}.`,
+    'alg HS512': sign('sha512', enc({ alg: 'HS512', typ: 'JWT' }), enc(good)),
+    'alg HS384': sign('sha384', enc({ alg: 'HS384', typ: 'JWT' }), enc(good)),
+    'alg RS256 (HMAC-signed with the secret, the key-confusion attack)': sign('sha256', enc({ alg: 'RS256', typ: 'JWT' }), enc(good)),
+    'no alg': sign('sha256', enc({ typ: 'JWT' }), enc(good)),
+    'bad signature': sign('sha256', hs256, enc(good), 'another-secret-0123456789abcdef-0123456789'),
+    'signature left off': `${hs256}.${enc(good)}.`,
+    'claims changed after signing': `${hs256}.${enc({ ...good, role: 'admin' })}.${sign('sha256', hs256, enc(good)).split('.')[2]}`,
+    expired: sign('sha256', hs256, enc({ ...good, iat: now - 7200, exp: now - 3600 })),
+    'missing exp': sign('sha256', hs256, enc(noExp)),
+    'exp not a number': sign('sha256', hs256, enc({ ...good, exp: String(now + 3600) })),
+    'not valid yet': sign('sha256', hs256, enc({ ...good, nbf: now + 3600 })),
+    'unknown role': sign('sha256', hs256, enc({ ...good, role: 'superuser' })),
+    'applicant without org': sign('sha256', hs256, enc({ ...good, role: 'applicant', org: undefined })),
+    'district officer without district': sign('sha256', hs256, enc({ ...good, role: 'district_officer', district: undefined })),
+    'two parts only': `${hs256}.${enc(good)}`,
+    'not base64': 'not.a.token',
+    'claims not JSON': sign('sha256', hs256, Buffer.from('{"sub":').toString('base64url')),
+  };
+}
