@@ -39,7 +39,9 @@ const schema = z
     CONTINUE_AS_NEW_AFTER_EVENTS: z.coerce.number().int().min(20).optional(),
     REQUEST_TIMEOUT_MS: int(10_000, 100),
     OBJECTIONS_PER_MINUTE: int(10, 1),
-    WORKER_MAX_CACHED_WORKFLOWS: int(2000, 0),
+    // A cached base costs the worker about 0.37 MB (npm run bench -- --scale): 1000 keeps a
+    // worker with ten thousand open bases well under 1 GB; the rest replay on their next decision.
+    WORKER_MAX_CACHED_WORKFLOWS: int(1000, 0),
     WORKER_MAX_CONCURRENT_TASKS: int(100, 1),
   })
   .superRefine((c, ctx) => {

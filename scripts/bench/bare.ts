@@ -1,0 +1,30 @@
+import { Client, WithStartWorkflowOperation } from '@temporalio/client';
+import { randomBytes } from 'node:crypto';
+import type { Path } from './phase';
+import { bareAct, bareStage, bareWorkflow } from './bare.workflow';
+import { Latencies, timed } from './stats';
+
+const POLL_MS = 200; // as test/support/http waitStage polls a base
+
+/**
+ * The bare path, driven with @temporalio/client: one update-with-start (as a submission), five
+ * updates, the timer, three updates: as many decisions as a base's path, and one window.
+ */
+export function barePath(client: Client, taskQueue: string, timerMs: number): Path {
+  const run = randomBytes(3).toString('hex');
+  return async (i, decisions: Latencies) => {
+    const workflowId = `bare-${run}-${i}`;
+    const start = new WithStartWorkflowOperation(bareWorkflow, {
+      workflowId,
+      taskQueue,
+      args: [6, timerMs],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+    await timed(decisions, () => client.workflow.executeUpdateWithStart(bareAct, { args: ['submit'], startWorkflowOperation: start }));
+    const handle = await start.workflowHandle();
+    for (let k = 0; k < 5; k++) await timed(decisions, () => handle.executeUpdate(bareAct, { args: [`step-${k}`] }));
+    while ((await handle.query(bareStage)) !== 'certified') await new Promise((r) => setTimeout(r, POLL_MS));
+    for (let k = 0; k < 3; k++) await timed(decisions, () => handle.executeUpdate(bareAct, { args: [`evaluation-${k}`] }));
+    return workflowId;
+  };
+}

@@ -1,0 +1,58 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { round } from './stats';
+
+const TICK = 100; // USER_HZ on Linux
+
+interface Proc {
+  pid: number;
+  ppid: number;
+  comm: string;
+  ticks: number;
+}
+
+function processes(): Proc[] {
+  const out: Proc[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const f = stat.slice(close + 2).split(' ');
+      out.push({ pid: Number(name), ppid: Number(f[1]), comm: stat.slice(stat.indexOf('(') + 1, close), ticks: Number(f[11]) + Number(f[12]) });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * CPU seconds used by the bench's own process tree, by part: which process the time went to is
+ * the first answer to "where does a decision's time go" on a machine where every part shares
+ * the same two cores.
+ */
+export function cpuByPart(named: Record<string, number | undefined>): Record<string, number> {
+  const procs = processes();
+  const byPid = new Map(procs.map((p) => [p.pid, p]));
+  const names = new Map(Object.entries(named).filter(([, pid]) => pid).map(([k, pid]) => [pid!, k]));
+  names.set(process.pid, 'bench');
+  const partOf = (p: Proc): string | undefined => {
+    for (let q: Proc | undefined = p; q; q = byPid.get(q.ppid)) {
+      if (names.has(q.pid)) return q.pid === p.pid || !['postgres', 'temporal'].includes(p.comm) ? names.get(q.pid) : p.comm;
+      if (q.pid <= 1) return undefined;
+    }
+    return undefined;
+  };
+  const parts: Record<string, number> = {};
+  for (const p of procs) {
+    const part = partOf(p);
+    if (part) parts[part] = (parts[part] ?? 0) + p.ticks / TICK;
+  }
+  return parts;
+}
+
+/** Never below zero: a PostgreSQL backend that exits (an idle pool connection) takes its seconds with it. */
+export function cpuSince(before: Record<string, number>, named: Record<string, number | undefined>): Record<string, number> {
+  const now = cpuByPart(named);
+  return Object.fromEntries(Object.entries(now).map(([k, v]) => [k, Math.max(0, round(v - (before[k] ?? 0)))]));
+}

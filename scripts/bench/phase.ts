@@ -1,0 +1,124 @@
+import { Client } from '@temporalio/client';
+import { cpuByPart, cpuSince } from './cpu';
+import { inParallel, Latencies, PeakMemory, progress, round } from './stats';
+
+/** One side's whole path for one base; returns the workflow id it drove. */
+export type Path = (index: number, decisions: Latencies) => Promise<string>;
+
+export interface PhaseResult {
+  bases: number;
+  failedBases: number;
+  decisions: number;
+  decisionsPerSec: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  failedDecisions: number;
+  retriedDecisions: number;
+  wallSec: number;
+  peakRssMb: Record<string, number>;
+  /** CPU seconds each part of the bench's process tree spent in the phase. */
+  cpuSec: Record<string, number>;
+  historyEventsPerBase?: number;
+  history?: HistoryFigures;
+  workflowIds: string[];
+  firstError?: string;
+}
+
+/** Drives `n` bases through `path`, `concurrency` at a time, and measures the decisions made on the way. */
+export async function runPhase(label: string, n: number, concurrency: number, path: Path, pids: () => Record<string, number | undefined>): Promise<PhaseResult> {
+  const decisions = new Latencies();
+  const workflowIds: string[] = [];
+  let done = 0;
+  let failedBases = 0;
+  let firstError: string | undefined;
+  const memory = new PeakMemory(pids);
+  const cpuBefore = cpuByPart(pids());
+  const t0 = performance.now();
+  const stopProgress = progress(label, () => {
+    const s = (performance.now() - t0) / 1000;
+    return `${done}/${n} bases · ${decisions.ms.length} decisions · ${(decisions.ms.length / s).toFixed(0)}/s · p99 ${round(decisions.pct(99))} ms · failed ${failedBases}`;
+  });
+  try {
+    await inParallel(
+      Array.from({ length: n }, (_, i) => i),
+      concurrency,
+      async (i) => {
+        try {
+          workflowIds.push(await path(i, decisions));
+        } catch (err) {
+          failedBases += 1;
+          firstError ??= String((err as Error)?.message ?? err);
+        }
+        done += 1;
+      },
+    );
+  } finally {
+    stopProgress();
+  }
+  const wallSec = (performance.now() - t0) / 1000;
+  const s = decisions.summary();
+  return {
+    bases: n,
+    failedBases,
+    decisions: s.count,
+    decisionsPerSec: round(s.count / wallSec),
+    p50Ms: s.p50Ms,
+    p95Ms: s.p95Ms,
+    p99Ms: s.p99Ms,
+    maxMs: s.maxMs,
+    failedDecisions: s.errors,
+    retriedDecisions: s.retries,
+    wallSec: round(wallSec),
+    peakRssMb: memory.stop(),
+    cpuSec: cpuSince(cpuBefore, pids()),
+    workflowIds,
+    firstError,
+  };
+}
+
+const ms = (t?: { seconds?: unknown; nanos?: number | null } | null) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
+const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN);
+
+export interface HistoryFigures {
+  /** Mean length of a sampled workflow's history. */
+  eventsPerBase: number;
+  /** Median time a workflow task waited for the worker (scheduled → started). */
+  taskQueuedMsP50: number;
+  /** Median time the worker held a workflow task (started → completed): the workflow code, and for ours the local activity. */
+  taskInWorkerMsP50: number;
+}
+
+/**
+ * What the histories of a sample of a phase's workflows tell: their length, and where a
+ * decision's workflow task spent its time, by the server's own clock.
+ */
+export async function historyFigures(client: Client, workflowIds: string[], sample = 10): Promise<HistoryFigures> {
+  const picked = workflowIds.slice(0, sample);
+  let total = 0;
+  const queued: number[] = [];
+  const inWorker: number[] = [];
+  for (const id of picked) {
+    const events = (await client.workflow.getHandle(id).fetchHistory()).events ?? [];
+    total += events.length;
+    const scheduled = new Map<string, number>();
+    const started = new Map<string, number>();
+    for (const e of events) {
+      const at = ms(e.eventTime);
+      if (e.workflowTaskScheduledEventAttributes) scheduled.set(String(e.eventId), at);
+      const s = e.workflowTaskStartedEventAttributes;
+      if (s) {
+        started.set(String(e.eventId), at);
+        queued.push(at - (scheduled.get(String(s.scheduledEventId)) ?? at));
+      }
+      const c = e.workflowTaskCompletedEventAttributes;
+      if (c) inWorker.push(at - (started.get(String(c.startedEventId)) ?? at));
+    }
+  }
+  return {
+    eventsPerBase: picked.length ? round(total / picked.length) : NaN,
+    taskQueuedMsP50: round(median(queued)),
+    taskInWorkerMsP50: round(median(inWorker)),
+  };
+}

@@ -1,0 +1,72 @@
+import { writeFileSync } from 'node:fs';
+import type { PhaseResult } from './phase';
+import { round } from './stats';
+
+export interface Comparison {
+  settings: Record<string, unknown>;
+  ours: Omit<PhaseResult, 'workflowIds'>;
+  bare: Omit<PhaseResult, 'workflowIds'>;
+  ratio: { throughput: number; p50: number; p95: number; p99: number; historyEvents: number };
+}
+
+type Side = Comparison['ours'];
+type Row = [string, (p: Side) => unknown, unknown];
+
+const strip = ({ workflowIds: _ids, ...rest }: PhaseResult) => rest;
+
+export function compare(settings: Record<string, unknown>, ours: PhaseResult, bare: PhaseResult): Comparison {
+  const r = (a?: number, b?: number) => (a !== undefined && b ? round(a / b, 2) : NaN);
+  return {
+    settings,
+    ours: strip(ours),
+    bare: strip(bare),
+    ratio: {
+      throughput: r(ours.decisionsPerSec, bare.decisionsPerSec),
+      p50: r(ours.p50Ms, bare.p50Ms),
+      p95: r(ours.p95Ms, bare.p95Ms),
+      p99: r(ours.p99Ms, bare.p99Ms),
+      historyEvents: r(ours.historyEventsPerBase, bare.historyEventsPerBase),
+    },
+  };
+}
+
+const mem = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v} MB`).join(', ');
+/** CPU a decision cost, all parts of the process tree together, or one of them. */
+const cpuPerDecision = (p: Side, part?: string) => {
+  const sec = Object.entries(p.cpuSec).reduce((sum, [k, s]) => sum + (part === undefined || k === part ? s : 0), 0);
+  return round((sec * 1000) / Math.max(1, p.decisions));
+};
+
+export function printComparison(c: Comparison): void {
+  const rows: Row[] = [
+    ['bases (failed)', (p) => `${p.bases} (${p.failedBases})`, ''],
+    ['decisions (failed, retried)', (p) => `${p.decisions} (${p.failedDecisions}, ${p.retriedDecisions})`, ''],
+    ['decisions per second', (p) => p.decisionsPerSec, c.ratio.throughput],
+    ['p50 decision latency ms', (p) => p.p50Ms, c.ratio.p50],
+    ['p95 decision latency ms', (p) => p.p95Ms, c.ratio.p95],
+    ['p99 decision latency ms', (p) => p.p99Ms, c.ratio.p99],
+    ['max decision latency ms', (p) => p.maxMs, ''],
+    ['wall time s', (p) => p.wallSec, ''],
+    ['history events per base', (p) => p.historyEventsPerBase, c.ratio.historyEvents],
+    ['workflow task queued ms p50', (p) => p.history?.taskQueuedMsP50, ''],
+    ['workflow task in worker ms p50', (p) => p.history?.taskInWorkerMsP50, ''],
+    ['peak RSS', (p) => mem(p.peakRssMb), ''],
+    ...['worker', 'api', 'temporal', 'postgres', 'bench'].map(
+      (part) => [`CPU ms per decision: ${part}`, (p: Side) => cpuPerDecision(p, part), ''] as Row,
+    ),
+    ['CPU ms per decision: all', (p) => cpuPerDecision(p), ''],
+  ];
+  const w = [34, 36, 36];
+  const line = (cells: unknown[]) => console.log(cells.map((x, i) => String(x).padEnd(w[i] ?? 8)).join(''));
+  console.log('');
+  console.log(`settings: ${JSON.stringify(c.settings)}`);
+  line(['', 'ours', 'bare', 'ours/bare']);
+  for (const [name, get, ratio] of rows) line([name, get(c.ours), get(c.bare), ratio]);
+  for (const [side, p] of [['ours', c.ours], ['bare', c.bare]] as const) if (p.firstError) console.log(`${side}: first failure: ${p.firstError}`);
+}
+
+export function writeJson(file: string | undefined, data: unknown): void {
+  if (!file) return;
+  writeFileSync(file, JSON.stringify(data, null, 2) + '\n');
+  console.log(`wrote ${file}`);
+}

@@ -1,0 +1,88 @@
+import { Connection, Client } from '@temporalio/client';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { client } from '../../test/support/http';
+import { submit } from '../../test/support/journeys';
+import { startStack, Stack } from '../../test/support/stack';
+import { distFile } from '../../runtime/paths';
+import { ensureDatabase, freePort, Managed, spawnNode, startEmbeddedPostgres, startTemporalDevServer } from '../../runtime/processes';
+
+/**
+ * The bench's own Temporal dev server and PostgreSQL (embedded unless DATABASE_URL is set), and
+ * ours as a test stack on them: worker and API from dist/, fresh database and task queue.
+ * Tuning knobs (PG_POOL_SIZE, WORKER_*) pass through the environment.
+ */
+export interface Bench {
+  ours: Stack;
+  client: Client;
+  connection: Connection;
+  startBareWorker(): Promise<{ worker: Managed; taskQueue: string }>;
+  stop(): Promise<void>;
+}
+
+export async function startBench(timeScale: number, temporalDb?: string): Promise<Bench> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'zz-bases-bench-'));
+  chmodSync(tmp, 0o755); // embedded PostgreSQL runs as its own user when the bench runs as root
+  const stops: (() => Promise<unknown>)[] = [async () => rmSync(tmp, { recursive: true, force: true })];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((err) => console.error(err));
+  };
+  try {
+    // In memory unless asked: a file makes every history write an fsync, which measures the disk, not Temporal.
+    const temporal = await startTemporalDevServer({ port: await freePort(), dbFile: temporalDb });
+    stops.push(() => temporal.stop(5000));
+    let pgServer = process.env.DATABASE_URL;
+    if (!pgServer) {
+      const pg = await startEmbeddedPostgres(path.join(tmp, 'pg'), await freePort());
+      stops.push(() => pg.stop());
+      pgServer = pg.urlFor('postgres');
+    }
+    await ensureDatabase(pgServer, 'zz_bases_probe');
+    // What test/support/stack reads to find the servers.
+    Object.assign(process.env, { TEST_TEMPORAL_ADDRESS: temporal.address, TEST_PG_SERVER_URL: pgServer, TEST_TMP: tmp });
+    const ours = await startStack('bench', { timeScale });
+    stops.push(() => ours.stop());
+    const connection = await Connection.connect({ address: process.env.TEST_TEMPORAL_ADDRESS });
+    stops.push(() => connection.close());
+    await untilReady(ours.url);
+    return {
+      ours,
+      connection,
+      client: new Client({ connection }),
+      async startBareWorker() {
+        const taskQueue = `bare-${randomBytes(3).toString('hex')}`;
+        const worker = spawnNode(distFile('scripts', 'bench', 'bare-worker.js'), {
+          LOG_LEVEL: 'warn',
+          TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
+          TEMPORAL_TASK_QUEUE: taskQueue,
+        });
+        stops.push(() => worker.stop(5000));
+        await new Promise<void>((resolve, reject) => {
+          worker.process.stdout?.on('data', (d) => String(d).includes('polling') && resolve());
+          worker.process.once('exit', (code) => reject(new Error(`the bare worker exited with code ${code}`)));
+        });
+        return { worker, taskQueue };
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** The worker is up once a submission answers (the API waits for it, then answers 503). */
+export async function untilReady(url: string, timeoutMs = 120_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await submit(client(url));
+      return;
+    } catch (err) {
+      if (Date.now() > end) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}

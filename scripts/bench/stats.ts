@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+
+/** Latencies of one kind of request, in milliseconds. */
+export class Latencies {
+  readonly ms: number[] = [];
+  errors = 0;
+  /** Requests sent again after a 503; each still counts once, with the time to its final answer. */
+  retries = 0;
+
+  add(ms: number): void {
+    this.ms.push(ms);
+  }
+
+  /** Nearest-rank percentile: p99 of 100 samples is the 99th, never an interpolation below it. */
+  pct(p: number): number {
+    if (!this.ms.length) return NaN;
+    const sorted = [...this.ms].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+  }
+
+  summary() {
+    return { count: this.ms.length, errors: this.errors, retries: this.retries, p50Ms: round(this.pct(50)), p95Ms: round(this.pct(95)), p99Ms: round(this.pct(99)), maxMs: round(this.pct(100)) };
+  }
+}
+
+export const round = (x: number, digits = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : x);
+
+/** Current and peak resident memory of a process in MB, from /proc (Linux). */
+export function memoryOf(pid: number): { rssMb: number; peakMb: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
+    return { rssMb: round(kb('VmRSS') / 1024), peakMb: round(kb('VmHWM') / 1024) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Samples processes every half second and keeps the highest RSS seen: VmHWM alone would carry
+ * the peak of a warm-up or an earlier phase into this one.
+ */
+export class PeakMemory {
+  private readonly peaks = new Map<string, number>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly pids: () => Record<string, number | undefined>) {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), 500);
+  }
+
+  private sample(): void {
+    for (const [name, pid] of Object.entries(this.pids())) {
+      const m = pid ? memoryOf(pid) : undefined;
+      if (m) this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, m.rssMb));
+    }
+  }
+
+  stop(): Record<string, number> {
+    this.sample();
+    clearInterval(this.timer);
+    return Object.fromEntries(this.peaks);
+  }
+}
+
+/** Runs `fn` over `items` with at most `concurrency` at a time. */
+export async function inParallel<T>(items: T[], concurrency: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
+}
+
+/** Times one call into `lat`; a throw counts as an error and is rethrown. */
+export async function timed<T>(lat: Latencies, fn: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  try {
+    const r = await fn();
+    lat.add(performance.now() - t0);
+    return r;
+  } catch (err) {
+    lat.errors += 1;
+    throw err;
+  }
+}
+
+/** A status line every second on stderr, so a long run shows it is moving. */
+export function progress(label: string, line: () => string): () => void {
+  const t0 = Date.now();
+  const timer = setInterval(() => process.stderr.write(`[${label} ${((Date.now() - t0) / 1000).toFixed(0)}s] ${line()}\n`), 1000);
+  return () => clearInterval(timer);
+}
