@@ -64,9 +64,13 @@ export function isUnprocessedUpdate(err: unknown): boolean {
   return err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === 'UnprocessedUpdate';
 }
 
-/** Temporal takes no update while the base's last workflow task failed (a worker died in it); the retry will. */
+/**
+ * Temporal's WorkflowNotReady: the base's last workflow task failed (a worker died in it), either
+ * before this update arrived or after the workflow had seen it but before it was accepted. Either
+ * way nothing was applied, and the task's retry will take the update when it is sent again.
+ */
 export function isTaskRecovering(err: unknown): boolean {
-  return grpcCode(err) === grpcStatus.FAILED_PRECONDITION && /Workflow Task in failed state/i.test(messages(err));
+  return grpcCode(err) === grpcStatus.FAILED_PRECONDITION && /Workflow Task in failed state|unexpected workflow task failure/i.test(messages(err));
 }
 
 /** Refusals that applied nothing and pass by themselves: the gateway sends the update again. */

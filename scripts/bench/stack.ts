@@ -1,13 +1,12 @@
 import { Connection, Client } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { client } from '../../test/support/http';
 import { submit } from '../../test/support/journeys';
 import { startStack, Stack } from '../../test/support/stack';
 import { distFile } from '../../runtime/paths';
-import { ensureDatabase, freePort, Managed, spawnNode, startEmbeddedPostgres, startTemporalDevServer } from '../../runtime/processes';
+import { freePort, Managed, spawnNode, startTemporalDevServer } from '../../runtime/processes';
+import { postgresServer, serversDir, shareServers } from '../../test/support/servers';
 
 /**
  * The bench's own Temporal dev server and PostgreSQL (embedded unless DATABASE_URL is set), and
@@ -23,8 +22,7 @@ export interface Bench {
 }
 
 export async function startBench(timeScale: number, temporalDb?: string): Promise<Bench> {
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'zz-bases-bench-'));
-  chmodSync(tmp, 0o755); // embedded PostgreSQL runs as its own user when the bench runs as root
+  const tmp = serversDir('zz-bases-bench-');
   const stops: (() => Promise<unknown>)[] = [async () => rmSync(tmp, { recursive: true, force: true })];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((err) => console.error(err));
@@ -33,15 +31,9 @@ export async function startBench(timeScale: number, temporalDb?: string): Promis
     // In memory unless asked: a file makes every history write an fsync, which measures the disk, not Temporal.
     const temporal = await startTemporalDevServer({ port: await freePort(), dbFile: temporalDb });
     stops.push(() => temporal.stop(5000));
-    let pgServer = process.env.DATABASE_URL;
-    if (!pgServer) {
-      const pg = await startEmbeddedPostgres(path.join(tmp, 'pg'), await freePort());
-      stops.push(() => pg.stop());
-      pgServer = pg.urlFor('postgres');
-    }
-    await ensureDatabase(pgServer, 'zz_bases_probe');
-    // What test/support/stack reads to find the servers.
-    Object.assign(process.env, { TEST_TEMPORAL_ADDRESS: temporal.address, TEST_PG_SERVER_URL: pgServer, TEST_TMP: tmp });
+    const pg = await postgresServer(tmp);
+    if (pg.stop) stops.push(pg.stop);
+    shareServers(temporal.address, pg.url, tmp);
     const ours = await startStack('bench', { timeScale });
     stops.push(() => ours.stop());
     const connection = await Connection.connect({ address: process.env.TEST_TEMPORAL_ADDRESS });

@@ -1,7 +1,7 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { ensureDatabase, freePort, Managed, startEmbeddedPostgres, startTemporalDevServer } from '../../runtime/processes';
+import { freePort, Managed, startTemporalDevServer } from '../../runtime/processes';
+import { postgresServer, serversDir, shareServers } from '../../test/support/servers';
 import { startStack, Stack } from '../../test/support/stack';
 import { startTcpProxy, TcpProxy } from '../../test/support/tcp-proxy';
 
@@ -20,8 +20,7 @@ export interface Rig {
 }
 
 export async function startRig(timeScale: number, env: NodeJS.ProcessEnv): Promise<Rig> {
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'zz-bases-chaos-'));
-  chmodSync(tmp, 0o755); // embedded PostgreSQL runs as its own user when the script runs as root
+  const tmp = serversDir('zz-bases-chaos-');
   const stops: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {
     for (const s of stops.reverse()) await s().catch((err) => console.error(err));
@@ -31,18 +30,12 @@ export async function startRig(timeScale: number, env: NodeJS.ProcessEnv): Promi
     const dbFile = path.join(tmp, 'temporal', 'temporal.db');
     let temporal: Managed = await startTemporalDevServer({ port, dbFile });
     stops.push(() => temporal.stop(5000));
-    let pgServer = process.env.DATABASE_URL;
-    if (!pgServer) {
-      const pg = await startEmbeddedPostgres(path.join(tmp, 'pg'), await freePort());
-      stops.push(() => pg.stop());
-      pgServer = pg.urlFor('postgres');
-    }
-    await ensureDatabase(pgServer, 'zz_bases_probe');
-    const server = new URL(pgServer);
+    const pg = await postgresServer(tmp);
+    if (pg.stop) stops.push(pg.stop);
+    const server = new URL(pg.url);
     const proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
     stops.push(() => proxy.close());
-    // What test/support/stack reads to find the servers; it makes a fresh database of its own.
-    Object.assign(process.env, { TEST_TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEST_PG_SERVER_URL: pgServer, TEST_TMP: tmp });
+    shareServers(`127.0.0.1:${port}`, pg.url, tmp);
     const stack = await startStack('chaos', { timeScale, env, databaseUrlFor: (url) => proxy.urlThrough(url) });
     stops.push(() => stack.stop());
     return {
