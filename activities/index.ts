@@ -6,7 +6,7 @@ import { allocateNoticeSerial } from '../store/notices';
 
 export function createActivities(pool: Pool) {
   return {
-    /** Events, letters and read model of one decision, in one transaction (idempotent). */
+    /** Events, letters and read model of one decision, in one statement (atomic, idempotent). */
     async persistDecision(batch: DecisionBatch) {
       return persistDecision(pool, batch);
     },

@@ -1,8 +1,8 @@
 import { client, INDICATORS, staff, today } from '../../test/support/http';
-import { submit, toPublicity } from '../../test/support/journeys';
+import { submit } from '../../test/support/journeys';
 import { workflowIdOf } from '../../workflows/ids';
 import { runPhase } from './phase';
-import { timedClient } from './ours';
+import { timedClient, toPublicityOrBeyond } from './ours';
 import { Bench } from './stack';
 import { inParallel, Latencies, memoryOf, progress, round } from './stats';
 
@@ -37,7 +37,7 @@ export async function runScale(bench: Bench, n: number, concurrency: number, pro
   const open = await runPhase('open', n, concurrency, async (_i, decisions) => {
     const h = timedClient(http, decisions);
     const b = await submit(h);
-    await toPublicity(h, b);
+    await toPublicityOrBeyond(h, b);
     bases.push({ id: b.id, token: b.token });
     return workflowIdOf(b.id);
   }, pids);
