@@ -9,17 +9,21 @@ const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(d
 const file = (what: string) => z.string().refine((p) => existsSync(p), `no such file (the path of ${what})`).optional();
 
 /** host:port, the host a name, an IPv4 address or a bracketed IPv6 address. */
-export function isHostPort(s: string): boolean {
+function isHostPort(s: string): boolean {
   const m = /^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]/]+):(\d{1,5})$/.exec(s);
   return !!m && Number(m[2]) >= 1 && Number(m[2]) <= 65535;
 }
+
+export const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL');
+/** The app's database when a URL names none (npm start, npm run cluster). */
+export const APP_DB_DEFAULT = 'zz_coop_bases';
 
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: int(3000, 0).refine((p) => p < 65536, 'a TCP port'),
     HOST: z.string().default('127.0.0.1'),
-    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').optional(),
+    DATABASE_URL: postgresUrl.optional(),
     PG_POOL_SIZE: int(10, 1),
     TEMPORAL_ADDRESS: z
       .string()
@@ -63,15 +67,20 @@ export type Config = z.infer<typeof schema> & { jwtSecret: string };
 
 export class ConfigError extends Error {}
 
-/** Reads the environment once, refusing to start on anything missing or malformed, naming it. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const empty = Object.fromEntries(Object.entries(env).filter(([, v]) => v === ''));
-  const parsed = schema.safeParse({ ...env, ...Object.fromEntries(Object.keys(empty).map((k) => [k, undefined])) });
+/** Parses the environment (an empty variable counts as unset), or throws one error naming every problem. */
+export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv, title: string): z.infer<S> {
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+    throw new ConfigError(`${title}:\n${lines.join('\n')}`);
   }
-  return { ...parsed.data, jwtSecret: parsed.data.AUTH_JWT_SECRET ?? DEV_JWT_SECRET };
+  return parsed.data;
+}
+
+/** Reads the environment once, refusing to start on anything missing or malformed, naming it. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const c = parseEnv(schema, env, 'invalid configuration');
+  return { ...c, jwtSecret: c.AUTH_JWT_SECRET ?? DEV_JWT_SECRET };
 }
 
 export function requireDatabaseUrl(c: Config): string {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { APP_DB_DEFAULT } from './config';
 import { jsonLogger } from './log';
 import { repoRoot, distFile } from './paths';
 import { ensureDatabase, Managed, portOpen, reachableByOtherUsers, spawnNode, startEmbeddedPostgres, startTemporalDevServer, waitForPort } from './processes';
@@ -48,7 +49,7 @@ async function main() {
   if (!process.env.DATABASE_URL) {
     const pg = await startEmbeddedPostgres(embeddedPgDir(data), Number(process.env.EMBEDDED_PG_PORT ?? 5488));
     stops.push(() => pg.stop());
-    env.DATABASE_URL = await ensureDatabase(pg.urlFor('postgres'), 'zz_coop_bases');
+    env.DATABASE_URL = await ensureDatabase(pg.urlFor('postgres'), APP_DB_DEFAULT);
   }
 
   const supervise = (script: string, prefix: string): void => {

@@ -16,7 +16,6 @@ import { postgresServer, serversDir, shareServers } from '../../test/support/ser
 export interface Bench {
   ours: Stack;
   client: Client;
-  connection: Connection;
   startBareWorker(): Promise<{ worker: Managed; taskQueue: string }>;
   stop(): Promise<void>;
 }
@@ -41,7 +40,6 @@ export async function startBench(timeScale: number, temporalDb?: string): Promis
     await untilReady(ours.url);
     return {
       ours,
-      connection,
       client: new Client({ connection }),
       async startBareWorker() {
         const taskQueue = `bare-${randomBytes(3).toString('hex')}`;

@@ -122,11 +122,12 @@ export async function check(pool: Pool, client: Client, baseIds: string[], accep
     const rows = rowsBy.get(baseId) ?? [];
     f.events += rows.length;
     const runs = await runsOf(client, baseId);
-    const facts: AuditFact[] = runs.flatMap((r) => runFacts(r.runId, r.events).facts);
+    const perRun = runs.map((r) => runFacts(r.runId, r.events));
+    const facts: AuditFact[] = perRun.flatMap((r) => r.facts);
     f.workflowFacts += facts.length;
     const byPeople = new Set(facts.filter((x) => x.actor.role !== 'system').map((x) => x.commandId));
     f.personDecisions += byPeople.size;
-    f.acceptedUpdates += runs.reduce((n, r) => n + runFacts(r.runId, r.events).acceptedUpdates, 0);
+    f.acceptedUpdates += perRun.reduce((n, r) => n + r.acceptedUpdates, 0);
     const updateIds = runs.flatMap((r) =>
       r.events
         .filter((e) => Number(e.eventType) === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)

@@ -1,5 +1,6 @@
 import { FaultSpan } from './check';
 import { Rig } from './rig';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export type FaultKind = 'worker-kill' | 'temporal-restart' | 'pg-reset' | 'pg-blackhole';
 export const FAULT_KINDS: FaultKind[] = ['worker-kill', 'pg-reset', 'temporal-restart', 'worker-kill', 'pg-blackhole'];
@@ -16,7 +17,6 @@ export function rng(seed: number): () => number {
   };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface FaultLog {
   spans: FaultSpan[];

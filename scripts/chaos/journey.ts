@@ -1,13 +1,14 @@
 import { idFor } from '../../api/idempotency';
 import { application, applicantToken, HttpClient, INDICATORS, staff, today } from '../../test/support/http';
 import { CallStats, persistently } from './persistently';
+import { publicitySteps } from '../../test/support/journeys';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A decision the API answered with 2xx: it must be in the workflow, once in the table and in the read model. */
 export interface Accepted {
   baseId: string;
   commandId: string;
   action: string;
-  at: number;
 }
 
 /** The ways a base's life can go, chosen by its number so a run is reproducible. */
@@ -29,7 +30,6 @@ export class JourneyBroken extends Error {}
 
 const subOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub as string;
 const DISTRICTS = ['410105', '410102', '410171', '410173', '410181'];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Drives one base through the life its plan says; every 2xx decision goes into `accepted`. */
 export async function journey(c: JourneyContext, i: number): Promise<{ baseId?: string; plan: Plan; stage?: string }> {
@@ -38,14 +38,13 @@ export async function journey(c: JourneyContext, i: number): Promise<{ baseId?: 
   const own = applicantToken(app.applicant.creditCode);
   const district = staff.district(app.applicant.district);
   const officer = staff.officer();
-  const leader = staff.leader();
   const call = (method: string, path: string, o: { token?: string; body?: unknown; key?: string }) =>
     persistently(c.http, c.stats, method, path, { ...o, deadlineMs: c.deadlineMs, giveUpMs: c.giveUpMs });
 
   const submitted = await call('POST', '/api/bases', { token: own, body: app, key: `submit-${i}` });
   if (submitted.status !== 201) throw new JourneyBroken(`submission ${i} answered ${submitted.status}: ${submitted.text.slice(0, 200)}`);
   const baseId: string = submitted.body.id;
-  c.accepted.push({ baseId, commandId: `submit-${baseId}`, action: 'submit', at: Date.now() });
+  c.accepted.push({ baseId, commandId: `submit-${baseId}`, action: 'submit' });
   let stage: string = submitted.body.stage;
   let step = 0;
 
@@ -53,7 +52,7 @@ export async function journey(c: JourneyContext, i: number): Promise<{ baseId?: 
     const key = `${baseId}-${++step}-${type}`;
     const r = await call('POST', `/api/bases/${baseId}/actions`, { token, body: { type, ...extra }, key });
     if (r.status !== 200) throw new JourneyBroken(`${type} on ${baseId} answered ${r.status}: ${r.text.slice(0, 200)}`);
-    c.accepted.push({ baseId, commandId: `act-${idFor(key, 'act', baseId, subOf(token))}`, action: type, at: Date.now() });
+    c.accepted.push({ baseId, commandId: `act-${idFor(key, 'act', baseId, subOf(token))}`, action: type });
     stage = r.body.stage;
     return r.body;
   }
@@ -78,21 +77,19 @@ export async function journey(c: JourneyContext, i: number): Promise<{ baseId?: 
     await act(district, 'decline', { reason: '不符合优先领域' });
     return { baseId, plan, stage };
   }
-  await act(district, 'recommend', { comment: '推荐' });
+  const [recommend, ...toPublicity] = publicitySteps();
+  await act(recommend.who({ app }), recommend.type, recommend.extra);
   if (plan === 'withdrawn') {
     await act(own, 'withdraw', { reason: '合作调整' });
     return { baseId, plan, stage };
   }
-  await act(staff.expert(1), 'record_review', { score: 86, opinion: '基础扎实' });
-  await act(staff.expert(2), 'record_review', { score: 90, opinion: '成果突出' });
-  await act(officer, 'conclude_review', { passed: true, opinion: '通过', siteInspection: { date: today(), summary: '现场考察属实' } });
-  await act(leader, 'approve_candidate', { meeting: { date: today(), minutes: '党组会研究通过' } });
+  for (const s of toPublicity) await act(s.who({ app }), s.type, s.extra);
 
   if (plan === 'objection_dismissed' || plan === 'objection_upheld') {
     // The objector's key makes a resend after a 503 the same objection, filed once.
     const r = await call('POST', `/api/bases/${baseId}/objections`, { body: { name: `公众${i}`, contact: '13800000000', reason: '合作协议已过期' }, key: `objection-${i}` });
     if (r.status === 201) {
-      c.accepted.push({ baseId, commandId: `objection-${r.body.id}`, action: 'file_objection', at: Date.now() });
+      c.accepted.push({ baseId, commandId: `objection-${r.body.id}`, action: 'file_objection' });
       const upheld = plan === 'objection_upheld';
       await act(officer, 'rule_objection', { objectionId: r.body.id, upheld, reason: upheld ? '异议属实' : '经核实不属实' });
       if (upheld) return { baseId, plan, stage };

@@ -5,8 +5,10 @@ import { check } from './check';
 import { FAULT_KINDS, FaultKind, FaultLog, injectFaults, rng } from './faults';
 import { Accepted, journey, JourneyBroken, JourneyContext } from './journey';
 import { newStats } from './persistently';
+import { inParallel } from '../bench/stats';
 import { report } from './report';
 import { startRig } from './rig';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const USAGE = `npm run chaos -- [--bases N] [--concurrency C] [--time-scale S] [--gap MIN-MAX] [--faults KIND,…] [--seed N] [--keep]
   --bases        bases driven through their lives (default 200)
@@ -18,7 +20,6 @@ const USAGE = `npm run chaos -- [--bases N] [--concurrency C] [--time-scale S] [
   --keep         keep the temporary directory (logs, databases) even when the run passes`;
 
 const YEAR_MS = 365 * 864e5;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<number> {
@@ -64,29 +65,21 @@ async function main(): Promise<number> {
     const accepted: Accepted[] = [];
     const stats = newStats();
     const c: JourneyContext = { http, stats, accepted, yearMs: YEAR_MS / timeScale, deadlineMs: 30_000, giveUpMs: 300_000 };
-    const baseIds: string[] = [];
     const broken: string[] = [];
     const byEnd: Record<string, number> = {};
-    let next = 0;
     let finished = 0;
     let journeysDone = false;
     const faulting: Promise<FaultLog> = injectFaults(rig, { done: () => journeysDone, random: rng(seed), gapMs: gap, kinds, say });
-    const runner = async () => {
-      for (let i = next++; i < bases; i = next++) {
-        try {
-          const r = await journey(c, i);
-          baseIds.push(r.baseId!);
-          byEnd[r.stage ?? '?'] = (byEnd[r.stage ?? '?'] ?? 0) + 1;
-          finished += 1;
-        } catch (err) {
-          broken.push(err instanceof JourneyBroken ? err.message : String((err as Error)?.stack ?? err));
-          const id = /on ([0-9a-f-]{36})|^([0-9a-f-]{36})/.exec(String((err as Error).message));
-          if (id) baseIds.push(id[1] ?? id[2]);
-        }
-        if ((finished + broken.length) % 20 === 0) say(`  ${finished + broken.length}/${bases} journeys done, ${accepted.length} decisions accepted`);
+    await inParallel(Array.from({ length: bases }, (_, i) => i), concurrency, async (i) => {
+      try {
+        const r = await journey(c, i);
+        byEnd[r.stage ?? '?'] = (byEnd[r.stage ?? '?'] ?? 0) + 1;
+        finished += 1;
+      } catch (err) {
+        broken.push(err instanceof JourneyBroken ? err.message : String((err as Error)?.stack ?? err));
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, bases) }, runner));
+      if ((finished + broken.length) % 20 === 0) say(`  ${finished + broken.length}/${bases} journeys done, ${accepted.length} decisions accepted`);
+    });
     journeysDone = true;
     const faults = await faulting;
     // Let decisions still on their way land before looking.
@@ -94,8 +87,8 @@ async function main(): Promise<number> {
 
     say('checking every accepted decision against the histories, the event table and the read model…');
     const connection = await Connection.connect({ address: rig.temporalAddress });
-    const known = new Set(baseIds);
-    for (const a of accepted) if (!known.has(a.baseId)) baseIds.push(a.baseId), known.add(a.baseId);
+    // Every base that got as far as a submission has an accepted decision: its life is checked.
+    const baseIds = [...new Set(accepted.map((a) => a.baseId))];
     const findings = await check(rig.stack.pool, new Client({ connection }), baseIds, accepted, timeScale, faults.spans);
     await connection.close();
     const out = report({ bases, timeScale, seconds: (Date.now() - started) / 1000, journeys: { finished, broken, byEnd }, faults, calls: stats }, findings);

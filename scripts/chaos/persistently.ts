@@ -1,4 +1,5 @@
 import { HttpClient, Reply } from '../../test/support/http';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** What the callers heard while the system was under fire. */
 export interface CallStats {
@@ -27,7 +28,6 @@ export interface CallOptions {
 }
 
 const RETRYABLE = new Set([0, 429, 502, 503, 504]);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * One request as a well-behaved client sends it: again after a 503 (waiting as Retry-After says,

@@ -23,7 +23,7 @@ export function report(run: RunFacts, f: Findings): { text: string; ok: boolean 
   const byKind = run.faults.spans.reduce<Record<string, number>>((m, s) => ({ ...m, [s.kind]: (m[s.kind] ?? 0) + 1 }), {});
   const lateness = f.timers.lateness;
   const problems = [...f.lost, ...f.duplicates, ...f.divergent, ...f.readModelBehind, ...f.timers.missing];
-  const ok = f.lost.length === 0 && f.duplicates.length === 0 && f.divergent.length === 0 && f.readModelBehind.length === 0 && f.timers.missing.length === 0;
+  const ok = problems.length === 0;
   const lines = [
     `chaos: ${run.bases} bases, TIME_SCALE ${run.timeScale}, ${secs(run.seconds * 1000)}`,
     `faults injected: ${run.faults.spans.length} (${Object.entries(byKind).map(([k, n]) => `${k} ×${n}`).join(', ')}), down ${secs(run.faults.spans.reduce((n, s) => n + s.to - s.from, 0))} in all; worker restarted by the supervisor ${run.faults.supervisedRestarts}×`,

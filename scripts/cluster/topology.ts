@@ -1,12 +1,13 @@
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
-import { Config, loadConfig } from '../../runtime/config';
+import { APP_DB_DEFAULT, Config, loadConfig } from '../../runtime/config';
 import { distFile } from '../../runtime/paths';
+import { waitUntilPolling } from '../../runtime/temporal';
 import { ensureDatabase, Managed, portOpen, reachableByOtherUsers, spawnNode, startEmbeddedPostgres, waitForPort } from '../../runtime/processes';
-import { APP_DB_DEFAULT, ClusterOptions, databaseOf } from './options';
+import { ClusterOptions, databaseOf } from './options';
 import { startTemporalServer, TemporalServer } from './temporal-server';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface Member {
   name: string;
@@ -31,7 +32,6 @@ export interface Cluster {
 const READY_MS = 90_000;
 // The local server speaks plain gRPC: TLS or an API key meant for another deployment must not leak in.
 const LOCAL_TEMPORAL = { TEMPORAL_TLS: '', TEMPORAL_TLS_CERT: '', TEMPORAL_TLS_KEY: '', TEMPORAL_TLS_CA: '', TEMPORAL_TLS_SERVER_NAME: '', TEMPORAL_API_KEY: '' };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function tail(file: string, lines = 12): string {
   try {
@@ -60,25 +60,6 @@ async function keepingSignals<T>(fn: () => Promise<T>): Promise<T> {
 function appDatabaseName(url: string): string {
   const named = databaseOf(url);
   return !named || named === 'postgres' ? APP_DB_DEFAULT : named;
-}
-
-/** A worker is ready once the server has seen it poll the task queue (its identity is pid@host). */
-async function waitForPoller(connection: Connection, c: Config, member: Member): Promise<void> {
-  const end = Date.now() + READY_MS;
-  while (Date.now() < end) {
-    const exit = member.managed.process.exitCode ?? member.managed.process.signalCode;
-    if (exit !== null) throw new Error(`${member.name} exited (${exit}) before polling:\n${tail(member.log)}`);
-    const res = await connection.workflowService
-      .describeTaskQueue({
-        namespace: c.TEMPORAL_NAMESPACE,
-        taskQueue: { name: c.TEMPORAL_TASK_QUEUE, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-        taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-      })
-      .catch(() => undefined);
-    if (res?.pollers?.some((p) => p.identity?.startsWith(`${member.pid}@`))) return;
-    await sleep(300);
-  }
-  throw new Error(`${member.name} did not poll ${c.TEMPORAL_TASK_QUEUE} within ${READY_MS / 1000}s:\n${tail(member.log)}`);
 }
 
 export async function startCluster(o: ClusterOptions, log: (line: string) => void): Promise<Cluster> {
@@ -157,7 +138,11 @@ export async function startCluster(o: ClusterOptions, log: (line: string) => voi
     const connection = await Connection.connect({ address: server.address });
     try {
       await Promise.all([
-        ...workers.map((w) => waitForPoller(connection, config, w)),
+        ...workers.map((w) =>
+          waitUntilPolling(connection, config.TEMPORAL_NAMESPACE, config.TEMPORAL_TASK_QUEUE, w.managed.process, READY_MS).catch((err) => {
+            throw new Error(`${w.name}: ${err.message}\n${tail(w.log)}`);
+          }),
+        ),
         ...apis.map((a, i) =>
           waitForPort(o.apiPorts[i], READY_MS, a.name, a.managed.process).catch((err) => {
             throw new Error(`${err.message}\n${tail(a.log)}`);

@@ -1,7 +1,6 @@
 import os from 'node:os';
-import { temporal } from '@temporalio/proto';
 import { loadConfig } from '../../runtime/config';
-import { clientConnection } from '../../runtime/temporal';
+import { clientConnection, workflowPollers } from '../../runtime/temporal';
 
 /**
  * A container health check for a worker: healthy once Temporal has seen a poller of this host (the
@@ -12,15 +11,9 @@ async function main(): Promise<boolean> {
   const config = loadConfig();
   const connection = clientConnection(config);
   try {
-    const res = await connection.withDeadline(Date.now() + 5000, () =>
-      connection.workflowService.describeTaskQueue({
-        namespace: config.TEMPORAL_NAMESPACE,
-        taskQueue: { name: config.TEMPORAL_TASK_QUEUE, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-        taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-      }),
-    );
+    const pollers = await connection.withDeadline(Date.now() + 5000, () => workflowPollers(connection, config.TEMPORAL_NAMESPACE, config.TEMPORAL_TASK_QUEUE));
     const recent = Date.now() - 60_000;
-    return (res.pollers ?? []).some(
+    return pollers.some(
       (p) => p.identity?.endsWith(`@${os.hostname()}`) && Number(p.lastAccessTime?.seconds ?? 0) * 1000 >= recent,
     );
   } finally {

@@ -6,7 +6,9 @@ import { temporal } from '@temporalio/proto';
 import { Pool } from 'pg';
 import { Application } from '../../domain';
 import { startTestCluster, TestCluster } from '../support/cluster';
-import { applicantToken, application, client, HttpClient, INDICATORS, Reply, staff, today } from '../support/http';
+import { applicantToken, application, client, HttpClient, INDICATORS, Reply, staff } from '../support/http';
+import { publicitySteps } from '../support/journeys';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 // The production-shaped topology of `npm run cluster`: the real Temporal server (not the dev
 // server) on PostgreSQL, two workers, two API instances. Requests alternate between the APIs; one
@@ -32,18 +34,10 @@ const act = (who: Who, type: string, stage: string, extra: Extra = {}): Step => 
 const wait = (stage: string): Step => ({ kind: 'wait', stage });
 const applicant: Who = (j) => j.token;
 const district: Who = (j) => staff.district(j.app.applicant.district);
-const expert = (n: number): Who => () => staff.expert(n);
 const officer: Who = () => staff.officer();
 const leader: Who = () => staff.leader();
 
-const TO_CERTIFIED = [
-  act(district, 'recommend', 'expert_review', { comment: '推荐' }),
-  act(expert(1), 'record_review', 'expert_review', { score: 88, opinion: '合作基础扎实' }),
-  act(expert(2), 'record_review', 'expert_review', { score: 91, opinion: '成果突出' }),
-  act(officer, 'conclude_review', 'party_review', { passed: true, opinion: '通过', siteInspection: { date: today(), summary: '现场考察属实' } }),
-  act(leader, 'approve_candidate', 'publicity', { meeting: { date: today(), minutes: '党组会纪要' } }),
-  wait('certified'),
-];
+const TO_CERTIFIED = [...publicitySteps().map((s) => act(s.who, s.type, s.stage, s.extra)), wait('certified')];
 const TO_REEVALUATION = [
   ...TO_CERTIFIED,
   act(applicant, 'submit_annual_report', 'certified', { year: 2026, indicators: INDICATORS }),
@@ -78,7 +72,6 @@ let pool: Pool;
 let turn = 0;
 /** Every request goes to the next API instance in turn. */
 const api = () => apis[turn++ % apis.length];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let unavailable = 0;
 
 /** A decision as a careful client sends it: one Idempotency-Key, retried while the answer is 503. */

@@ -1,7 +1,7 @@
-import { Client, Connection } from '@temporalio/client';
 import { application, applicantToken, client, HttpClient, Reply, staff, today } from '../support/http';
 import { submit, TestBase, toPublicity } from '../support/journeys';
 import { startStack, Stack } from '../support/stack';
+import { countWorkflows } from '../support/temporal';
 import { tracer, Tracer } from '../support/traces';
 
 // Real time (TIME_SCALE 1): a publicity window stays open for days, so objections can pile up.
@@ -36,13 +36,7 @@ test(`one Idempotency-Key on ${N} simultaneous submissions: one base, one workfl
   expect(rows.rows).toEqual([{ id }]);
   expect((await eventTypes(id)).map((e) => e.type)).toEqual(['Submitted']);
   expect((await traces.of(id)).acceptedUpdates).toBe(1);
-  const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
-  try {
-    const runs = await new Client({ connection }).workflow.count(`WorkflowId = 'base-${id}'`);
-    expect(runs.count).toBe(1);
-  } finally {
-    await connection.close();
-  }
+  expect(await countWorkflows(`WorkflowId = 'base-${id}'`)).toBe(1);
   // A retry long after still finds the same base rather than opening another.
   const late = await http.post('/api/bases', app, token, headers);
   expect(late.body).toEqual(answers[0].body);

@@ -7,6 +7,7 @@ import { CallStats, newStats } from '../../scripts/chaos/persistently';
 import { client, HttpClient, staff } from '../support/http';
 import { startStack, Stack } from '../support/stack';
 import { startTcpProxy } from '../support/tcp-proxy';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 // Slow on purpose: each case runs a stack of its own, drives bases through their lives with the
 // chaos script's journeys, takes a dependency away in the middle and holds every accepted
@@ -14,7 +15,6 @@ import { startTcpProxy } from '../support/tcp-proxy';
 jest.setTimeout(900_000);
 
 const YEAR_MS = 365 * 864e5;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** What every fault must leave behind: nothing lost, nothing twice, every timer fired. */
 function expectIntact(f: Findings, stats: CallStats) {

@@ -20,6 +20,7 @@ import {
 } from '../support/malformed';
 import { rawRequest } from '../support/raw-http';
 import { startStack, Stack } from '../support/stack';
+import { countWorkflows } from '../support/temporal';
 import { Trace, tracer, Tracer } from '../support/traces';
 
 // Thousands of generated bad requests against one base waiting in district review: every one
@@ -98,15 +99,7 @@ async function snapshot() {
   return rows[0];
 }
 
-async function workflowsOnQueue(): Promise<number> {
-  const { Connection, Client } = await import('@temporalio/client');
-  const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
-  try {
-    return (await new Client({ connection }).workflow.count(`TaskQueue = '${stack.taskQueue}'`)).count;
-  } finally {
-    await connection.close();
-  }
-}
+const workflowsOnQueue = () => countWorkflows(`TaskQueue = '${stack.taskQueue}'`);
 
 /**
  * Runs a property over generated requests: each answer checked as it comes, the database after

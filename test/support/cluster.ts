@@ -4,8 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Client } from 'pg';
 import { distFile } from '../../runtime/paths';
-import { ensureDatabase, freePort, Managed, portOpen, spawnNode } from '../../runtime/processes';
+import { ensureDatabase, freePort, portOpen, spawnNode } from '../../runtime/processes';
 import { TEST_SECRET } from './stack';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** What `npm run cluster` writes to <CLUSTER_DATA_DIR>/cluster.json once everything is ready. */
 export interface ClusterStatus {
@@ -19,8 +20,6 @@ export interface ClusterStatus {
 export interface TestCluster {
   status: ClusterStatus;
   databaseUrl: string;
-  dataDir: string;
-  supervisor: Managed;
   /** Everything the supervisor printed so far. */
   output(): string;
   /** Ctrl-C, as a user would; resolves with the supervisor's exit code. */
@@ -29,7 +28,6 @@ export interface TestCluster {
   dispose(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * A frontend port P whose family (P, P+1, P+2, P+6, P+10 and the same less 300) is free. Below the
@@ -129,8 +127,6 @@ export async function startTestCluster(name: string, env: NodeJS.ProcessEnv): Pr
       return {
         status,
         databaseUrl,
-        dataDir,
-        supervisor,
         output: () => printed,
         interrupt: async () => {
           supervisor.process.kill('SIGINT');

@@ -16,20 +16,30 @@ export async function submit(http: HttpClient, over: Parameters<typeof applicati
   return { id: r.body.id, token, app, view: r.body };
 }
 
+export interface Step {
+  /** Who sends it, given the base's application. */
+  who: (b: { app: Application }) => string;
+  type: string;
+  extra: object;
+  /** The stage the base is in once it is applied. */
+  stage: string;
+}
+
+/** The five decisions that take a base from district review to publicity (dated today). */
+export const publicitySteps = (): Step[] => [
+  { who: (b) => staff.district(b.app.applicant.district), type: 'recommend', extra: { comment: '推荐' }, stage: 'expert_review' },
+  { who: () => staff.expert(1), type: 'record_review', extra: { score: 88, opinion: '合作基础扎实' }, stage: 'expert_review' },
+  { who: () => staff.expert(2), type: 'record_review', extra: { score: 91, opinion: '成果突出' }, stage: 'expert_review' },
+  { who: () => staff.officer(), type: 'conclude_review', extra: { passed: true, opinion: '通过', siteInspection: { date: today(), summary: '现场考察属实' } }, stage: 'party_review' },
+  { who: () => staff.leader(), type: 'approve_candidate', extra: { meeting: { date: today(), minutes: '党组会纪要' } }, stage: 'publicity' },
+];
+
 /** The decisions that take a base from district review to publicity, each asserted on the way. */
 export async function toPublicity(http: HttpClient, b: TestBase): Promise<any> {
-  const district = staff.district(b.app.applicant.district);
-  const steps: [string, string, object, string][] = [
-    [district, 'recommend', { comment: '推荐' }, 'expert_review'],
-    [staff.expert(1), 'record_review', { score: 88, opinion: '合作基础扎实' }, 'expert_review'],
-    [staff.expert(2), 'record_review', { score: 91, opinion: '成果突出' }, 'expert_review'],
-    [staff.officer(), 'conclude_review', { passed: true, opinion: '通过', siteInspection: { date: today(), summary: '现场考察属实' } }, 'party_review'],
-    [staff.leader(), 'approve_candidate', { meeting: { date: today(), minutes: '党组会纪要' } }, 'publicity'],
-  ];
   let last;
-  for (const [token, type, extra, want] of steps) {
-    const r = await http.act(b.id, token, type, extra);
-    if (r.status !== 200 || r.body.stage !== want) throw new Error(`${type} answered ${r.status} ${r.text}`);
+  for (const s of publicitySteps()) {
+    const r = await http.act(b.id, s.who(b), s.type, s.extra);
+    if (r.status !== 200 || r.body.stage !== s.stage) throw new Error(`${s.type} answered ${r.status} ${r.text}`);
     last = r.body;
   }
   return last;

@@ -2,10 +2,10 @@ import { createWriteStream, WriteStream } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import { Pool } from 'pg';
 import { distFile } from '../../runtime/paths';
 import { ensureDatabase, freePort, Managed, spawnNode, waitForPort } from '../../runtime/processes';
+import { waitUntilPolling } from '../../runtime/temporal';
 
 export const TEST_SECRET = 'test-secret-0123456789abcdef-0123456789';
 
@@ -24,25 +24,11 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/**
- * Ready means the server has seen this very process poll (a killed predecessor may still be
- * listed for a while), so a suite's first decision never races the worker's start.
- */
-async function waitUntilPolling(env: NodeJS.ProcessEnv, worker: Managed): Promise<void> {
+/** Waits on the suite's own server until this worker polls its task queue. */
+async function untilPolling(env: NodeJS.ProcessEnv, worker: Managed): Promise<void> {
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   try {
-    const end = Date.now() + 90_000;
-    while (Date.now() < end) {
-      if (worker.process.exitCode !== null) throw new Error(`the worker exited with code ${worker.process.exitCode}`);
-      const r = await connection.workflowService.describeTaskQueue({
-        namespace: env.TEMPORAL_NAMESPACE ?? 'default',
-        taskQueue: { name: env.TEMPORAL_TASK_QUEUE },
-        taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-      });
-      if (r.pollers?.some((p) => p.identity?.startsWith(`${worker.process.pid}@`))) return;
-      await new Promise((res) => setTimeout(res, 200));
-    }
-    throw new Error('the worker did not poll within 90 s');
+    await waitUntilPolling(connection, env.TEMPORAL_NAMESPACE ?? 'default', env.TEMPORAL_TASK_QUEUE!, worker.process, 90_000);
   } finally {
     await connection.close();
   }
@@ -94,7 +80,7 @@ export async function startStack(
     api: undefined as unknown as Managed,
     async startWorker() {
       stack.worker = spawnNode(distFile('runtime', 'worker-main.js'), env, '[worker]', logFile);
-      await waitUntilPolling(env, stack.worker);
+      await untilPolling(env, stack.worker);
     },
     async startApi() {
       stack.api = spawnNode(distFile('runtime', 'api-main.js'), env, '[api]', logFile);

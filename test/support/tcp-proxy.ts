@@ -8,12 +8,10 @@ import net from 'node:net';
 export type CutMode = 'reset' | 'blackhole';
 
 export interface TcpProxy {
-  port: number;
   /** The same URL with its host and port replaced by the proxy's. */
   urlThrough(url: string): string;
   cut(mode?: CutMode): void;
   restore(): void;
-  readonly state: 'open' | CutMode;
   close(): Promise<void>;
 }
 
@@ -21,8 +19,8 @@ export interface TcpProxy {
  * A TCP relay between this project's processes and a server (PostgreSQL), so a test or the chaos
  * script can take the server away and give it back without touching the server itself.
  */
-export async function startTcpProxy(target: { host: string; port: number }, listenPort = 0): Promise<TcpProxy> {
-  let state: TcpProxy['state'] = 'open';
+export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+  let state: 'open' | CutMode = 'open';
   const pairs = new Set<[net.Socket, net.Socket | undefined]>();
   const held = new Set<net.Socket>();
 
@@ -56,15 +54,11 @@ export async function startTcpProxy(target: { host: string; port: number }, list
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(listenPort, '127.0.0.1', () => resolve());
+    server.listen(0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as net.AddressInfo).port;
 
   return {
-    port,
-    get state() {
-      return state;
-    },
     urlThrough(url) {
       const u = new URL(url);
       u.hostname = '127.0.0.1';

@@ -7,6 +7,16 @@ export async function temporalClient(): Promise<Client> {
   return new Client({ connection, namespace: 'default' });
 }
 
+/** How many workflows the suite's server lists for a visibility query. */
+export async function countWorkflows(query: string): Promise<number> {
+  const client = await temporalClient();
+  try {
+    return (await client.workflow.count(query)).count;
+  } finally {
+    await client.connection.close();
+  }
+}
+
 export const EventType = temporal.api.enums.v1.EventType;
 
 /** Every run of a base's workflow id, oldest first, following continue-as-new back to the first. */

@@ -27,7 +27,6 @@ export interface Trace {
 
 export interface Tracer {
   of(baseId: string): Promise<Trace>;
-  history(baseId: string): Promise<temporal.api.history.v1.IHistoryEvent[]>;
   close(): Promise<void>;
 }
 
@@ -36,7 +35,6 @@ export async function tracer(pool: Pool, temporalAddress: string): Promise<Trace
   const client = new Client({ connection });
   const history = async (baseId: string) => (await runsOf(client, baseId)).flatMap((r) => r.events);
   return {
-    history,
     async of(baseId) {
       const [read, rows, events] = await Promise.all([
         pool.query('SELECT version FROM bases WHERE id = $1', [baseId]),
