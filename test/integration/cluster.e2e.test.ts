@@ -97,14 +97,18 @@ async function waitStage(j: Journey, stage: string): Promise<void> {
 }
 
 async function run(j: Journey, steps: Step[]): Promise<void> {
-  for (const s of steps) {
+  for (const [k, s] of steps.entries()) {
     if (s.kind === 'wait') {
       await waitStage(j, s.stage);
       continue;
     }
     const extra = typeof s.extra === 'function' ? s.extra(j) : s.extra;
     const r = await send(`/api/bases/${j.id}/actions`, { type: s.type, ...extra }, s.who(j));
-    if (r.status !== 200 || r.body.stage !== s.stage) throw new Error(`${j.name}: ${s.type} answered ${r.status} ${r.text}`);
+    // The answer is the base as it is when it comes back: a window as short as this TIME_SCALE
+    // makes it may already have closed, doing what the next wait waits for.
+    const next = steps[k + 1];
+    const ahead = next?.kind === 'wait' ? next.stage : undefined;
+    if (r.status !== 200 || (r.body.stage !== s.stage && r.body.stage !== ahead)) throw new Error(`${j.name}: ${s.type} answered ${r.status} ${r.text}`);
     j.accepted.push(s.type);
   }
 }
