@@ -14,21 +14,22 @@ import { parseAction, objectionSchema } from '../schemas/actions';
 import { loadBase } from './load-base';
 
 /**
- * While a base takes a request its workflow answers a retry itself (the update id, its recent
- * command ids). Past that — the base closed, or publicity over for an objection — only the event
- * table knows: a keyed retry of a request already applied is answered again, anything else is 409.
+ * A retry of a decision already made (its event is in the table) answers from the read model, as
+ * the workflow would, without asking it again: sent on, it would stand in the history as a second
+ * accepted update (applying nothing), and the answer holds even once the base has closed or its
+ * workflow has continued as new. Anything else sent to a closed base hears 409.
  */
-async function answeredBefore(deps: ApiDeps, state: BaseState, commandId: string, keyed: boolean, refusal: string): Promise<void> {
-  if (keyed && (await hasCommand(deps.pool, state.id, commandId))) return;
-  throw conflict(refusal, state.stage, []);
+async function answerFromReadModel(deps: ApiDeps, state: BaseState, cmd: { commandId: string; actor: Actor }, retry: boolean): Promise<BaseView | undefined> {
+  if (retry && (await hasCommand(deps.pool, state.id, cmd.commandId))) return toView(state, cmd.actor);
+  if (isTerminal(state.stage)) throw conflict(`the base is ${state.stage}`, state.stage, []);
+  return undefined;
 }
 
 /** Another decision closed the base while this one was on its way. */
 async function closedMeanwhile(deps: ApiDeps, baseId: string, cmd: { commandId: string; actor: Actor }, err: unknown): Promise<BaseView> {
   const now = isWorkflowClosed(err) ? await getBaseState(deps.pool, baseId) : undefined;
-  if (!now || !isTerminal(now.stage)) throw err;
-  await answeredBefore(deps, now, cmd.commandId, true, `the base is ${now.stage}`);
-  return toView(now, cmd.actor);
+  if (now && isTerminal(now.stage)) return (await answerFromReadModel(deps, now, cmd, true))!;
+  throw err;
 }
 
 export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
@@ -49,10 +50,8 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
       at: formatInstant(deps.now()),
       commandId: `act-${idFor(key, 'act', state.id, actor.sub)}`,
     } as ActionCommand;
-    if (isTerminal(state.stage)) {
-      await answeredBefore(deps, state, cmd.commandId, key !== undefined, `the base is ${state.stage}`);
-      return void res.json(toView(state, actor));
-    }
+    const answered = await answerFromReadModel(deps, state, cmd, key !== undefined);
+    if (answered) return void res.json(answered);
     await gate.require();
     res.json(await deps.gateway.act(state.id, cmd).catch((err) => closedMeanwhile(deps, state.id, cmd, err)));
   });
@@ -74,10 +73,8 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
       at: formatInstant(deps.now()),
       commandId: `objection-${objectionId}`,
     };
-    if (state.stage !== 'publicity') {
-      await answeredBefore(deps, state, cmd.commandId, key !== undefined, 'objections are taken only during publicity');
-      return void res.status(201).json({ id: objectionId });
-    }
+    if (key !== undefined && (await hasCommand(deps.pool, state.id, cmd.commandId))) return void res.status(201).json({ id: objectionId });
+    if (state.stage !== 'publicity') throw conflict('objections are taken only during publicity', state.stage, []);
     await gate.require();
     await deps.gateway.act(state.id, cmd).catch((err) => closedMeanwhile(deps, state.id, cmd, err));
     res.status(201).json({ id: objectionId });
