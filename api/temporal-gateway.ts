@@ -1,9 +1,10 @@
 import { Client, WithStartWorkflowOperation } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import type { BaseView, PersonCommand, SubmitCommand } from '../domain';
+import type { PersonCommand, SubmitCommand } from '../domain';
 import type { baseWorkflow, BaseWorkflowInput } from '../workflows/base.workflow';
-import { workflowIdOf } from '../workflows/ids';
-import { actUpdate, calendarLoadedSignal, readyUpdate } from '../workflows/messages';
+import { readyUpdateId, workflowIdOf } from '../workflows/ids';
+import { actUpdate, calendarLoadedSignal, readyUpdate, UpdateAnswer } from '../workflows/messages';
 import { isTransientRefusal } from './dependency-errors';
 
 export interface GatewayOptions {
@@ -19,6 +20,9 @@ export interface RunHistory {
   runId: string;
   events: temporal.api.history.v1.IHistoryEvent[];
 }
+
+/** What the history says of one update: its answer, its refusal, or nothing (yet). */
+export type UpdateOutcome = { kind: 'answered'; answer: UpdateAnswer } | { kind: 'refused' } | { kind: 'absent'; taskPending: boolean };
 
 /** Every call the API makes to Temporal, each with a deadline so nothing hangs. */
 export class TemporalGateway {
@@ -52,7 +56,7 @@ export class TemporalGateway {
   }
 
   /** Starts the base's workflow with its submission and answers once it is persisted; a retry finds the same base. */
-  submit(cmd: SubmitCommand): Promise<BaseView> {
+  submit(cmd: SubmitCommand): Promise<UpdateAnswer> {
     const input: BaseWorkflowInput = {
       baseId: cmd.baseId,
       timeScale: this.o.timeScale,
@@ -69,14 +73,35 @@ export class TemporalGateway {
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
     return this.update(() =>
-      this.client.workflow.executeUpdateWithStart(readyUpdate, { args: [cmd.actor], updateId: `ready-${cmd.commandId}`, startWorkflowOperation: start() }),
+      this.client.workflow.executeUpdateWithStart(readyUpdate, { args: [cmd.actor], updateId: readyUpdateId(cmd.commandId), startWorkflowOperation: start() }),
     );
   }
 
   /** One decision; the update id makes a retried request apply once and answer the same. */
-  act(baseId: string, cmd: PersonCommand): Promise<BaseView> {
+  act(baseId: string, cmd: PersonCommand): Promise<UpdateAnswer> {
     const handle = this.client.workflow.getHandle(workflowIdOf(baseId));
     return this.update(() => handle.executeUpdate(actUpdate, { args: [cmd], updateId: cmd.commandId }));
+  }
+
+  /**
+   * Reads an update's outcome back from the base's histories (every run Temporal holds): for a
+   * decision whose caller, or whose API, never saw the answer. `taskPending` says the workflow has
+   * a task not yet done, so an update sent to it may still be taken up.
+   */
+  async updateOutcome(baseId: string, updateId: string): Promise<UpdateOutcome> {
+    const runs = await this.histories(baseId);
+    for (const run of runs) {
+      for (const e of run.events) {
+        const done = e.workflowExecutionUpdateCompletedEventAttributes;
+        if (done?.meta?.updateId !== updateId) continue;
+        const payload = done.outcome?.success?.payloads?.[0];
+        if (!payload) return { kind: 'refused' };
+        return { kind: 'answered', answer: defaultPayloadConverter.fromPayload(payload as never) as UpdateAnswer };
+      }
+    }
+    if (!runs.length) return { kind: 'absent', taskPending: false };
+    const described = await this.deadline(() => this.client.workflow.getHandle(workflowIdOf(baseId)).describe(), 5000);
+    return { kind: 'absent', taskPending: described.status.name === 'RUNNING' && !!described.raw.pendingWorkflowTask };
   }
 
   async nudgeCalendar(baseIds: string[], year: number): Promise<void> {

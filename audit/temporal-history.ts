@@ -1,6 +1,8 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { AuditFact } from '../domain';
+import { AuditFact, auditFactOf } from '../domain';
+import { notificationsOf } from '../store/decisions';
+import { DecisionAnswer } from '../workflows/messages';
 import { TrailNotification } from './trail';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -30,12 +32,30 @@ const time = (e: HistoryEvent) => {
   return t ? new Date(Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString() : undefined;
 };
 
-/** The persistence activity's results: in local-activity markers (older runs) or completed activities. */
-function persistedResults(e: HistoryEvent): { facts: AuditFact[]; notifications: TrailNotification[] }[] {
+type Recorded = { facts: AuditFact[]; notifications: TrailNotification[] };
+
+/** What one payload says was recorded: a persistence activity's result, or an update's answer. */
+function recordedIn(value: unknown): Recorded | undefined {
+  const v = value as { facts?: unknown; notifications?: unknown } & Partial<DecisionAnswer>;
+  if (!v) return undefined;
+  if (Array.isArray(v.facts) && Array.isArray(v.notifications)) return v as Recorded;
+  if (Array.isArray(v.records) && v.state && v.runId) {
+    const batch = { workflowId: '', runId: v.runId, records: v.records, state: v.state };
+    return { facts: v.records.map(auditFactOf), notifications: notificationsOf(batch) };
+  }
+  return undefined;
+}
+
+/**
+ * The decisions recorded in one event: persistence results in local-activity markers (the oldest
+ * runs) or completed activities, and since 'answer-carries-decision' the updates' answers.
+ */
+function persistedResults(e: HistoryEvent): Recorded[] {
   const details = e.markerRecordedEventAttributes?.details ?? {};
   const completed = e.activityTaskCompletedEventAttributes?.result;
+  const answered = e.workflowExecutionUpdateCompletedEventAttributes?.outcome?.success;
   const found = [];
-  for (const payloads of [...Object.values(details), ...(completed ? [completed] : [])]) {
+  for (const payloads of [...Object.values(details), ...(completed ? [completed] : []), ...(answered ? [answered] : [])]) {
     for (const p of payloads.payloads ?? []) {
       let value: unknown;
       try {
@@ -43,8 +63,8 @@ function persistedResults(e: HistoryEvent): { facts: AuditFact[]; notifications:
       } catch {
         continue;
       }
-      const v = value as { facts?: unknown; notifications?: unknown };
-      if (v && Array.isArray(v.facts) && Array.isArray(v.notifications)) found.push(v as { facts: AuditFact[]; notifications: TrailNotification[] });
+      const r = recordedIn(value);
+      if (r) found.push(r);
     }
   }
   return found;
@@ -54,7 +74,7 @@ export function runFacts(runId: string, events: HistoryEvent[]): RunFacts {
   const run: RunFacts = { runId, facts: [], notifications: [], acceptedUpdates: 0, startedAt: events[0] ? time(events[0]) : undefined };
   for (const e of events) {
     const type = Number(e.eventType);
-    if (type === EventType.EVENT_TYPE_MARKER_RECORDED || type === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
+    if (type === EventType.EVENT_TYPE_MARKER_RECORDED || type === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED || type === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED) {
       for (const r of persistedResults(e)) {
         run.facts.push(...r.facts);
         run.notifications.push(...r.notifications);

@@ -1,5 +1,6 @@
 import { Client } from '@temporalio/client';
 import { createApp } from '../api/app';
+import { startOutstandingSweep } from '../api/outstanding-sweep';
 import { TemporalGateway } from '../api/temporal-gateway';
 import { createPool } from '../store/pool';
 import { migrate } from '../store/migrate';
@@ -22,7 +23,9 @@ async function main() {
     continueAsNewAfterEvents: config.CONTINUE_AS_NEW_AFTER_EVENTS,
     timeoutMs: config.REQUEST_TIMEOUT_MS,
   });
-  const app = createApp({ config, pool, gateway, log, now: Date.now });
+  const deps = { config, pool, gateway, log, now: Date.now };
+  const app = createApp(deps);
+  const stopSweep = startOutstandingSweep(deps);
   const server = app.listen(config.PORT, config.HOST, () => {
     const addr = server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
@@ -30,6 +33,7 @@ async function main() {
   });
   server.keepAliveTimeout = 65_000;
   const stop = () => {
+    stopSweep();
     server.close(async () => {
       await connection.close().catch(() => undefined);
       await pool.end().catch(() => undefined);

@@ -43,6 +43,12 @@ const schema = z
     CONTINUE_AS_NEW_AFTER_EVENTS: z.coerce.number().int().min(20).optional(),
     REQUEST_TIMEOUT_MS: int(10_000, 100),
     OBJECTIONS_PER_MINUTE: int(10, 1),
+    // How often the API finishes decisions whose answer it sent but never wrote (it died, or
+    // PostgreSQL went away in between), reading them back from Temporal's history.
+    OUTSTANDING_SWEEP_MS: int(30_000, 100),
+    // A decision neither in the history nor waiting on a workflow task this long after it was sent
+    // was refused or never taken up (no worker ran); its row is dropped.
+    OUTSTANDING_GIVE_UP_MS: int(3600_000, 1000),
     // A cached base costs the worker about 0.37 MB (npm run bench -- --scale): 1000 keeps a
     // worker with ten thousand open bases well under 1 GB; the rest replay on their next decision.
     WORKER_MAX_CACHED_WORKFLOWS: int(1000, 0),

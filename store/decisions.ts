@@ -61,21 +61,26 @@ function readModelUpsert(s: BaseState, params: unknown[]): string {
      WHERE bases.version < EXCLUDED.version`;
 }
 
+function outstandingDelete(baseId: string, updateId: string, params: unknown[]): string {
+  return `DELETE FROM outstanding_decisions WHERE base_id = $${params.push(baseId)} AND update_id = $${params.push(updateId)}`;
+}
+
 export function notificationsOf(b: DecisionBatch): PersistedNotification[] {
   return b.records.flatMap((r) => notificationsFor(r, b.state).map((n, idx) => ({ ...n, seq: r.seq, idx })));
 }
 
 /**
- * One decision, one statement: its events (once, however often retried), the letters it owes
- * and the read model. A single statement is atomic on its own, so this costs one round trip
+ * One decision, one statement: its events (once, however often retried), the letters it owes,
+ * the read model, and (written by the API) the outstanding row it settles. A single statement is atomic on its own, so this costs one round trip
  * instead of five (BEGIN, three statements, COMMIT): the bench showed those round trips in every
  * decision's latency. Returns what it wrote, which Temporal records as the activity's result.
  */
-export async function persistDecision(pool: Pool, b: DecisionBatch) {
+export async function persistDecision(pool: Pool, b: DecisionBatch, settles?: { updateId: string }) {
   const notifications = notificationsOf(b);
   const params: unknown[] = [];
   const parts = [eventsInsert(b, params)];
   if (notifications.length) parts.push(notificationsInsert(b, notifications, params));
+  if (settles) parts.push(outstandingDelete(b.state.id, settles.updateId, params));
   const upsert = readModelUpsert(b.state, params);
   await pool.query(`WITH ${parts.map((sql, i) => `w${i} AS (${sql})`).join(', ')} ${upsert}`, params);
   return { facts: b.records.map(auditFactOf), notifications };

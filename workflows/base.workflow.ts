@@ -7,6 +7,7 @@ import {
   decide,
   DomainError,
   DomainEvent,
+  EventRecord,
   formatInstant,
   isTerminal,
   nextDeadline,
@@ -20,7 +21,7 @@ import {
   yearOf,
 } from '../domain';
 import type { Activities } from '../activities';
-import { actSignal, actUpdate, calendarLoadedSignal, readyUpdate, viewQuery } from './messages';
+import { actSignal, actUpdate, calendarLoadedSignal, DecisionAnswer, readyUpdate, viewQuery } from './messages';
 import { SEARCH_ATTRIBUTES as SA } from './search-attributes';
 
 // A decision is never dropped: persistence retries until PostgreSQL answers again.
@@ -38,6 +39,22 @@ const { persistDecision } = wf.proxyActivities<Activities>({ startToCloseTimeout
 const PERSIST_AFTER_COMMIT = 'persist-after-commit';
 const persist = (batch: Parameters<Activities['persistDecision']>[0]) =>
   wf.patched(PERSIST_AFTER_COMMIT) ? persistDecision(batch) : local.persistDecision(batch);
+
+/**
+ * Since this patch a decision sent by update comes back in the update's answer and the API writes
+ * it before answering its caller: Temporal returns an update's result only once the task that made
+ * the decision has completed, so only decisions in the history are written, and a decision costs one
+ * workflow task instead of two and an activity task. Decisions nobody waits for (timers, signals)
+ * are still persisted by the activity.
+ */
+const ANSWER_CARRIES_DECISION = 'answer-carries-decision';
+
+/** The records one update made (its decision and what the system did at once because of it). */
+interface Sink {
+  records: EventRecord[];
+  state?: BaseState;
+}
+const newSink = (): Sink | undefined => (wf.patched(ANSWER_CARRIES_DECISION) ? { records: [] } : undefined);
 
 /** When the workflow wakes for a window, in real (possibly TIME_SCALEd) time. */
 interface Wake {
@@ -113,15 +130,25 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
     ]);
   }
 
-  /** Decide, fold the events in, and queue their persistence behind every earlier batch. */
-  function run(cmd: Command): void {
+  /**
+   * Decide and fold the events in; then hand them to the update's answer (`sink`) or queue their
+   * persistence behind every earlier batch.
+   */
+  function run(cmd: Command, sink?: Sink): void {
     const { state: next, records } = applyEvents(state, decideOrFail(state, cmd));
     if (!records.length || !next) return;
     state = next;
-    const batch = { workflowId: info.workflowId, runId: info.runId, records, state: next };
-    persisted = persisted.then(() => persist(batch));
+    if (sink) {
+      sink.records.push(...records);
+      sink.state = next;
+    } else {
+      const batch = { workflowId: info.workflowId, runId: info.runId, records, state: next };
+      persisted = persisted.then(() => persist(batch));
+    }
     syncSearchAttributes(next);
   }
+
+  const answer = (sink: Sink): DecisionAnswer => ({ runId: info.runId, state: sink.state ?? current(), records: sink.records });
 
   function remember(commandId: string) {
     recent.push(commandId);
@@ -132,9 +159,9 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
     ({ ...body, at, actor: SYSTEM, commandId: `system-${wf.uuid4()}` }) as SystemCommand;
 
   /** Runs a system command unless the base has moved on meanwhile (then there is nothing to do). */
-  function runSystem(cmd: SystemCommand): boolean {
+  function runSystem(cmd: SystemCommand, sink?: Sink): boolean {
     try {
-      run(cmd);
+      run(cmd, sink);
       return true;
     } catch (err) {
       if (err instanceof wf.ApplicationFailure) return false;
@@ -143,47 +170,48 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
   }
 
   /** Does what the base is owed by the system now: fix the publicity window, certify. */
-  async function workOff(at: string): Promise<void> {
+  async function workOff(at: string, sink?: Sink): Promise<void> {
     for (let work = pendingWork(current()); work; work = pendingWork(current())) {
       if (work.kind === 'certify') {
         const { year, serial } = await allocateNotice({ baseId: current().id, year: yearOf(shanghaiDate(at)) });
-        if (!runSystem(system(at, { type: 'certify', noticeYear: year, noticeSerial: serial }))) return;
+        if (!runSystem(system(at, { type: 'certify', noticeYear: year, noticeSerial: serial }), sink)) return;
         continue;
       }
       if (work.awaitingYear !== undefined && !retryCalendar) return;
       retryCalendar = false;
       const window = await publicityWindow({ openedOn: work.openedOn, workingDays: work.workingDays });
       if (window.kind === 'missing_year') {
-        runSystem(system(at, { type: 'await_calendar', year: window.year }));
+        runSystem(system(at, { type: 'await_calendar', year: window.year }), sink);
         return;
       }
       const { firstDay, lastDay, endsAt } = window;
-      if (!runSystem(system(at, { type: 'schedule_publicity', firstDay, lastDay, endsAt }))) return;
+      if (!runSystem(system(at, { type: 'schedule_publicity', firstDay, lastDay, endsAt }), sink)) return;
     }
   }
 
   /** One settling at a time; a caller arriving during one waits for it and then looks again. */
-  async function settle(at: string): Promise<void> {
+  async function settle(at: string, sink?: Sink): Promise<void> {
     while (settling) await settling;
     if (!state || !pendingWork(state)) return;
-    settling = workOff(at).finally(() => {
+    settling = workOff(at, sink).finally(() => {
       settling = undefined;
     });
     await settling;
   }
 
-  async function accept(cmd: PersonCommand): Promise<void> {
-    run(cmd);
+  async function accept(cmd: PersonCommand, sink?: Sink): Promise<void> {
+    run(cmd, sink);
     remember(cmd.commandId);
-    await settle(cmd.at);
+    await settle(cmd.at, sink);
   }
 
   wf.setHandler(
     actUpdate,
     async (cmd) => {
-      if (!recent.includes(cmd.commandId)) await accept(cmd);
+      const sink = newSink();
+      if (!recent.includes(cmd.commandId)) await accept(cmd, sink);
       await persisted;
-      return toView(current(), cmd.actor);
+      return sink ? answer(sink) : toView(current(), cmd.actor);
     },
     {
       validator: (cmd) => {
@@ -205,10 +233,13 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
     await accept(cmd);
   });
 
+  // The submission's records, answered to every ready update of this run (a resent submission too).
+  let opening: Sink | undefined;
+
   wf.setHandler(readyUpdate, async (viewer) => {
     await wf.condition(() => state !== undefined);
     await persisted;
-    return toView(current(), viewer);
+    return opening ? answer(opening) : toView(current(), viewer);
   });
 
   wf.setHandler(calendarLoadedSignal, () => {
@@ -220,7 +251,8 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
 
   if (!state) {
     if (!input.submission) throw wf.ApplicationFailure.nonRetryable('a base starts with its submission', 'INVALID');
-    run(input.submission);
+    opening = newSink();
+    run(input.submission, opening);
     remember(input.submission.commandId);
   } else {
     syncSearchAttributes(state);

@@ -9,6 +9,7 @@ import { DependencyGate } from '../dependency-gate';
 import { ApiDeps } from '../deps';
 import { idempotencyKey, idFor } from '../idempotency';
 import { conflict, fromZodError } from '../problem';
+import { sendDecision } from '../record-decision';
 import { rateLimit } from '../rate-limit';
 import { parseAction, objectionSchema } from '../schemas/actions';
 import { loadBase } from './load-base';
@@ -53,7 +54,7 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     const answered = await answerFromReadModel(deps, state, cmd, key !== undefined);
     if (answered) return void res.json(answered);
     await gate.require();
-    res.json(await deps.gateway.act(state.id, cmd).catch((err) => closedMeanwhile(deps, state.id, cmd, err)));
+    res.json(await sendDecision(deps, state.id, cmd.commandId, actor, () => deps.gateway.act(state.id, cmd)).catch((err) => closedMeanwhile(deps, state.id, cmd, err)));
   });
 
   r.post('/api/bases/:id/objections', rateLimit(deps.config.OBJECTIONS_PER_MINUTE), json, async (req, res) => {
@@ -76,7 +77,7 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     if (key !== undefined && (await hasCommand(deps.pool, state.id, cmd.commandId))) return void res.status(201).json({ id: objectionId });
     if (state.stage !== 'publicity') throw conflict('objections are taken only during publicity', state.stage, []);
     await gate.require();
-    await deps.gateway.act(state.id, cmd).catch((err) => closedMeanwhile(deps, state.id, cmd, err));
+    await sendDecision(deps, state.id, cmd.commandId, cmd.actor, () => deps.gateway.act(state.id, cmd)).catch((err) => closedMeanwhile(deps, state.id, cmd, err));
     res.status(201).json({ id: objectionId });
   });
 

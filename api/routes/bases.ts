@@ -9,6 +9,8 @@ import { idempotencyKey, idFor } from '../idempotency';
 import { forbidden, fromZodError } from '../problem';
 import { applicationSchema } from '../schemas/application';
 import { listQuerySchema } from '../schemas/queries';
+import { sendDecision } from '../record-decision';
+import { readyUpdateId } from '../../workflows/ids';
 import { loadBase } from './load-base';
 
 export function basesRoutes(deps: ApiDeps, gate: DependencyGate): Router {
@@ -37,7 +39,7 @@ export function basesRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     decide(undefined, cmd); // eligibility and ownership answer before anything starts
     await gate.require();
     try {
-      res.status(201).json(await deps.gateway.submit(cmd));
+      res.status(201).json(await sendDecision(deps, baseId, readyUpdateId(cmd.commandId), actor, () => deps.gateway.submit(cmd)));
     } catch (err) {
       // The same key after the base's workflow has closed: answer with the base it made.
       const existing = err instanceof WorkflowExecutionAlreadyStartedError ? await getBaseState(deps.pool, baseId) : undefined;

@@ -92,7 +92,8 @@ function timersOf(baseId: string, rows: Row[], timeScale: number, faults: FaultS
 
 /**
  * Holds every accepted decision against the three records that must have it: the workflow's
- * history (the persisted facts its local activity returned), the event table, the read model.
+ * history (the facts each decision recorded: in its update's answer or its persistence activity's
+ * result), the event table, the read model.
  */
 export async function check(pool: Pool, client: Client, baseIds: string[], accepted: Accepted[], timeScale: number, faults: FaultSpan[]): Promise<Findings> {
   const f: Findings = {

@@ -68,7 +68,9 @@ export async function journey(c: JourneyContext, i: number): Promise<{ baseId?: 
     throw new JourneyBroken(`${baseId} did not reach ${stages.join('|')} (still ${stage})`);
   }
 
-  const windowMs = 30_000 + c.yearMs / 30;
+  // A window closes by itself, but a worker killed just then costs its tasks their timeouts (10 to
+  // 15 s each) before another worker takes them; twice in a row happens on a loaded machine.
+  const windowMs = 60_000 + c.yearMs / 30;
   if (plan === 'returned') {
     await act(district, 'return', { reason: '材料不全' });
     await act(own, 'resubmit', { application: { ...app, field: '生物医药' } });

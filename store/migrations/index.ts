@@ -1,4 +1,8 @@
 import * as initial from './001-initial';
+import * as outstanding from './002-outstanding-decisions';
 
 /** Applied in order, each once; never edit one that has shipped, add the next. */
-export const MIGRATIONS: { id: string; sql: string }[] = [{ id: '001-initial', sql: initial.sql }];
+export const MIGRATIONS: { id: string; sql: string }[] = [
+  { id: '001-initial', sql: initial.sql },
+  { id: '002-outstanding-decisions', sql: outstanding.sql },
+];

@@ -1,0 +1,48 @@
+import { claimStale, dropOutstanding } from '../store/outstanding';
+import { isDecisionAnswer } from '../workflows/messages';
+import { ApiDeps } from './deps';
+import { writeAnswer } from './record-decision';
+
+export interface SweepResult {
+  written: number;
+  dropped: number;
+  waiting: number;
+}
+
+/**
+ * Finishes decisions the API sent and never wrote (it died, or PostgreSQL went away, between the
+ * answer and the write): the history holds the answer, which is written as the API would have.
+ */
+export async function sweepOutstanding(deps: ApiDeps): Promise<SweepResult> {
+  const result: SweepResult = { written: 0, dropped: 0, waiting: 0 };
+  const every = deps.config.OUTSTANDING_SWEEP_MS;
+  for (const o of await claimStale(deps.pool, 2 * deps.config.REQUEST_TIMEOUT_MS, every)) {
+    const outcome = await deps.gateway.updateOutcome(o.baseId, o.updateId);
+    if (outcome.kind === 'answered' && isDecisionAnswer(outcome.answer)) {
+      await writeAnswer(deps, o.baseId, o.updateId, outcome.answer);
+      result.written += 1;
+      deps.log('warn', 'outstanding decision written from the history', { baseId: o.baseId, updateId: o.updateId, sentAt: o.sentAt.toISOString() });
+    } else if (outcome.kind !== 'absent' || (!outcome.taskPending && Date.now() - o.sentAt.getTime() > deps.config.OUTSTANDING_GIVE_UP_MS)) {
+      await dropOutstanding(deps.pool, o.baseId, o.updateId);
+      result.dropped += 1;
+    } else {
+      result.waiting += 1;
+    }
+  }
+  return result;
+}
+
+export function startOutstandingSweep(deps: ApiDeps): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    sweepOutstanding(deps)
+      .catch((err) => deps.log('warn', 'outstanding sweep failed; next round retries', { error: String(err) }))
+      .finally(() => {
+        running = false;
+      });
+  }, deps.config.OUTSTANDING_SWEEP_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,68 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Actor, BaseView, toView } from '../domain';
+import { persistDecision } from '../store/decisions';
+import { hasCommand } from '../store/events';
+import { dropOutstanding, recordOutstanding } from '../store/outstanding';
+import { workflowIdOf } from '../workflows/ids';
+import { DecisionAnswer, isDecisionAnswer, UpdateAnswer } from '../workflows/messages';
+import { isWorkflowClosed, postgresProblem } from './dependency-errors';
+import { ApiDeps } from './deps';
+import { undecided } from './problem';
+
+/** Refusals that say the workflow did not and will not apply this update. */
+const refused = (err: unknown) => err instanceof WorkflowUpdateFailedError || err instanceof WorkflowExecutionAlreadyStartedError || isWorkflowClosed(err);
+
+/**
+ * Sends one decision and writes what the workflow decided before the caller hears of it: the
+ * update's answer arrives only once the workflow task that made the decision has completed, so
+ * what is written is in the history, once (the table's key and ON CONFLICT make a second write a
+ * no-op). The outstanding row, written first, covers an API that dies in between: the sweep
+ * (`outstanding-sweep.ts`) reads the answer back from the history and writes it.
+ */
+export async function sendDecision(deps: ApiDeps, baseId: string, updateId: string, actor: Actor, send: () => Promise<UpdateAnswer>): Promise<BaseView> {
+  await recordOutstanding(deps.pool, baseId, updateId);
+  let answer: UpdateAnswer;
+  try {
+    answer = await send();
+  } catch (err) {
+    if (refused(err)) await dropOutstanding(deps.pool, baseId, updateId).catch(() => undefined);
+    throw err;
+  }
+  if (!isDecisionAnswer(answer)) {
+    // A run started before answers carried decisions has persisted this one itself.
+    await dropOutstanding(deps.pool, baseId, updateId);
+    return answer;
+  }
+  await writeAnswer(deps, baseId, updateId, answer);
+  return toView(answer.state, actor);
+}
+
+/**
+ * Writes an answer, within the request's deadline. An empty answer is a resent action the workflow
+ * knew (its update id is its command id): if the first answer never reached the table, it is read
+ * back from the history.
+ */
+export async function writeAnswer(deps: ApiDeps, baseId: string, updateId: string, answer: DecisionAnswer): Promise<void> {
+  let records = answer.records;
+  let { runId, state } = answer;
+  if (!records.length && !(await hasCommand(deps.pool, baseId, updateId))) {
+    const first = await deps.gateway.updateOutcome(baseId, updateId);
+    if (first.kind === 'answered' && isDecisionAnswer(first.answer)) ({ records, runId, state } = first.answer);
+  }
+  if (!records.length) return dropOutstanding(deps.pool, baseId, updateId);
+  const batch = { workflowId: workflowIdOf(baseId), runId, records, state };
+  const end = Date.now() + deps.config.REQUEST_TIMEOUT_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await persistDecision(deps.pool, batch, { updateId });
+      return;
+    } catch (err) {
+      const pause = 100 * 2 ** Math.min(attempt, 5);
+      if (!postgresProblem(err)) throw err;
+      // Applied in Temporal, not yet written: the sweep writes it once PostgreSQL is back.
+      if (Date.now() + pause >= end) throw undecided('PostgreSQL');
+      await sleep(pause);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import { Pool } from 'pg';
+
+export interface Outstanding {
+  baseId: string;
+  updateId: string;
+  sentAt: Date;
+}
+
+/** Before a decision is sent: until its answer is written, an answer may be owed. */
+export async function recordOutstanding(pool: Pool, baseId: string, updateId: string): Promise<void> {
+  await pool.query('INSERT INTO outstanding_decisions (base_id, update_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [baseId, updateId]);
+}
+
+/** The workflow refused it, or it had nothing left to write. */
+export async function dropOutstanding(pool: Pool, baseId: string, updateId: string): Promise<void> {
+  await pool.query('DELETE FROM outstanding_decisions WHERE base_id = $1 AND update_id = $2', [baseId, updateId]);
+}
+
+/**
+ * Takes rows sent more than `staleMs` ago and not looked at for `recheckMs`, marking them looked
+ * at, so that several API processes sweeping at once share the rows instead of repeating them.
+ */
+export async function claimStale(pool: Pool, staleMs: number, recheckMs: number, limit = 50): Promise<Outstanding[]> {
+  const { rows } = await pool.query(
+    `UPDATE outstanding_decisions o SET checked_at = now()
+     FROM (SELECT base_id, update_id FROM outstanding_decisions
+           WHERE sent_at < now() - make_interval(secs => $1::double precision / 1000)
+             AND (checked_at IS NULL OR checked_at < now() - make_interval(secs => $2::double precision / 1000))
+           ORDER BY sent_at LIMIT $3 FOR UPDATE SKIP LOCKED) s
+     WHERE o.base_id = s.base_id AND o.update_id = s.update_id
+     RETURNING o.base_id, o.update_id, o.sent_at`,
+    [staleMs, recheckMs, limit],
+  );
+  return rows.map((r) => ({ baseId: r.base_id, updateId: r.update_id, sentAt: r.sent_at }));
+}
+
+export async function countOutstanding(pool: Pool): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM outstanding_decisions');
+  return Number(rows[0].n);
+}

@@ -1,0 +1,105 @@
+import { Client } from '@temporalio/client';
+import { idFor } from '../../api/idempotency';
+import { Actor, formatInstant, PersonCommand } from '../../domain';
+import { workflowIdOf } from '../../workflows/ids';
+import { actUpdate } from '../../workflows/messages';
+import { client, HttpClient, staff } from '../support/http';
+import { submit, TestBase } from '../support/journeys';
+import { startStack, Stack } from '../support/stack';
+import { temporalClient } from '../support/temporal';
+
+// The API writes each decision from the update's answer. These suites stand in for an API that got
+// the answer and died before writing it: the update is sent straight to Temporal, as that API had.
+jest.setTimeout(120_000);
+let stack: Stack;
+let http: HttpClient;
+let temporal: Client;
+beforeAll(async () => {
+  // A short deadline makes a decision "outstanding" after 2 × 2 s; the sweep looks every 300 ms,
+  // and gives up on one that never reached the history after 8 s.
+  stack = await startStack('outstanding', { env: { REQUEST_TIMEOUT_MS: '2000', OUTSTANDING_SWEEP_MS: '300', OUTSTANDING_GIVE_UP_MS: '8000' } });
+  http = client(stack.url);
+  temporal = await temporalClient();
+});
+afterAll(async () => {
+  await temporal?.connection.close();
+  await stack?.stop();
+});
+
+const district: Actor = { sub: 'district-410105', name: '区县科技局经办人', role: 'district_officer', district: '410105' };
+const recommend = (commandId: string): PersonCommand => ({ type: 'recommend', comment: '推荐', actor: district, at: formatInstant(Date.now()), commandId }) as PersonCommand;
+const sendBehindTheApi = (b: TestBase, cmd: PersonCommand) =>
+  temporal.workflow.getHandle(workflowIdOf(b.id)).executeUpdate(actUpdate, { args: [cmd], updateId: cmd.commandId });
+
+const eventsOf = async (baseId: string) =>
+  (await stack.pool.query('SELECT type, command_id FROM base_events WHERE base_id = $1 ORDER BY seq', [baseId])).rows as { type: string; command_id: string }[];
+const outstanding = async (baseId: string) =>
+  Number((await stack.pool.query('SELECT count(*) AS n FROM outstanding_decisions WHERE base_id = $1', [baseId])).rows[0].n);
+
+async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`${what}: still ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+test('an answered decision is in the event log, the letters and the read model when the API answers, and nothing is left outstanding', async () => {
+  const b = await submit(http);
+  expect(await eventsOf(b.id)).toEqual([{ type: 'Submitted', command_id: expect.any(String) }]);
+  const r = await http.act(b.id, staff.district(), 'recommend', { comment: '推荐' });
+  expect(r.status).toBe(200);
+  expect((await eventsOf(b.id)).map((e) => e.type)).toEqual(['Submitted', 'Recommended']);
+  expect((await http.get(`/api/bases/${b.id}`, staff.officer())).body.stage).toBe('expert_review');
+  const letters = await stack.pool.query("SELECT recipient_kind FROM notifications WHERE base_id = $1 AND event_type = 'Recommended' ORDER BY idx", [b.id]);
+  expect(letters.rows.map((l) => l.recipient_kind)).toEqual(['applicant', 'bureau']);
+  expect(await outstanding(b.id)).toBe(0);
+  // A refusal applies nothing and owes nothing.
+  expect((await http.act(b.id, staff.district(), 'recommend', { comment: '再次推荐' })).status).toBe(409);
+  expect(await outstanding(b.id)).toBe(0);
+});
+
+test('a decision whose API died between the answer and the write is written by the sweep, from the history', async () => {
+  const b = await submit(http);
+  const commandId = `act-lost-${b.id}`;
+  await stack.pool.query('INSERT INTO outstanding_decisions (base_id, update_id) VALUES ($1, $2)', [b.id, commandId]);
+  await sendBehindTheApi(b, recommend(commandId));
+  expect((await eventsOf(b.id)).map((e) => e.type)).toEqual(['Submitted']);
+  const events = await until('the lost decision written', () => eventsOf(b.id), (e) => e.length === 2);
+  expect(events[1]).toEqual({ type: 'Recommended', command_id: commandId });
+  expect(await outstanding(b.id)).toBe(0);
+  expect((await http.get(`/api/bases/${b.id}`, staff.officer())).body.stage).toBe('expert_review');
+  const trail = (await http.get(`/api/bases/${b.id}/history`, staff.admin())).body;
+  const decisions = trail.entries.filter((e: { kind: string }) => e.kind === 'action' || e.kind === 'submitted');
+  expect(decisions.map((e: { action: string }) => e.action)).toEqual(['submit', 'recommend']);
+});
+
+test('a resend under the same Idempotency-Key of a decision never written is answered with it and writes it once', async () => {
+  const b = await submit(http);
+  const key = 'recommend-after-a-lost-answer';
+  await sendBehindTheApi(b, recommend(`act-${idFor(key, 'act', b.id, district.sub)}`));
+  expect((await eventsOf(b.id)).map((e) => e.type)).toEqual(['Submitted']);
+  const r = await http.act(b.id, staff.district(), 'recommend', { comment: '推荐' }, { 'idempotency-key': key });
+  expect(r.status).toBe(200);
+  expect(r.body.stage).toBe('expert_review');
+  expect((await eventsOf(b.id)).map((e) => e.type)).toEqual(['Submitted', 'Recommended']);
+  const again = await http.act(b.id, staff.district(), 'recommend', { comment: '推荐' }, { 'idempotency-key': key });
+  expect(again.body).toEqual(r.body);
+  expect((await eventsOf(b.id)).map((e) => e.type)).toEqual(['Submitted', 'Recommended']);
+  expect(await outstanding(b.id)).toBe(0);
+});
+
+test('an outstanding decision the workflow refused is dropped by the sweep once it gives up, writing nothing', async () => {
+  const b = await submit(http);
+  const commandId = `act-refused-${b.id}`;
+  await stack.pool.query('INSERT INTO outstanding_decisions (base_id, update_id) VALUES ($1, $2)', [b.id, commandId]);
+  // The validator refuses it: a refusal leaves nothing in the history to find.
+  const rate = { ...recommend(commandId), type: 'rate', rating: 'excellent' } as PersonCommand;
+  await expect(sendBehindTheApi(b, rate)).rejects.toThrow();
+  await new Promise((r) => setTimeout(r, 5000));
+  expect(await outstanding(b.id)).toBe(1);
+  await until('the refused decision dropped', () => outstanding(b.id), (n) => n === 0, 30_000);
+  expect((await eventsOf(b.id)).map((e) => e.type)).toEqual(['Submitted']);
+});
