@@ -6,6 +6,15 @@ export async function getBaseState(pool: Pool, id: string): Promise<BaseState | 
   return rows[0]?.state;
 }
 
+/** The base, and whether a command has already left an event on it: a keyed request costs one round trip. */
+export async function getBaseKnowing(pool: Pool, id: string, commandId: string): Promise<{ state: BaseState; known: boolean } | undefined> {
+  const { rows } = await pool.query(
+    'SELECT state, EXISTS (SELECT 1 FROM base_events WHERE base_id = $1 AND command_id = $2) AS known FROM bases WHERE id = $1',
+    [id, commandId],
+  );
+  return rows[0];
+}
+
 export interface BaseFilter {
   stage?: Stage;
   district?: string;

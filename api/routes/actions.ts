@@ -12,7 +12,7 @@ import { conflict, fromZodError } from '../problem';
 import { sendDecision } from '../record-decision';
 import { rateLimit } from '../rate-limit';
 import { parseAction, objectionSchema } from '../schemas/actions';
-import { loadBase } from './load-base';
+import { loadBaseKnowing } from './load-base';
 
 /**
  * A retry of a decision already made (its event is in the table) answers from the read model, as
@@ -20,8 +20,8 @@ import { loadBase } from './load-base';
  * accepted update (applying nothing), and the answer holds even once the base has closed or its
  * workflow has continued as new. Anything else sent to a closed base hears 409.
  */
-async function answerFromReadModel(deps: ApiDeps, state: BaseState, cmd: { commandId: string; actor: Actor }, retry: boolean): Promise<BaseView | undefined> {
-  if (retry && (await hasCommand(deps.pool, state.id, cmd.commandId))) return toView(state, cmd.actor);
+function answerFromReadModel(state: BaseState, actor: Actor, known: boolean): BaseView | undefined {
+  if (known) return toView(state, actor);
   if (isTerminal(state.stage)) throw conflict(`the base is ${state.stage}`, state.stage, []);
   return undefined;
 }
@@ -29,7 +29,7 @@ async function answerFromReadModel(deps: ApiDeps, state: BaseState, cmd: { comma
 /** Another decision closed the base while this one was on its way. */
 async function closedMeanwhile(deps: ApiDeps, baseId: string, cmd: { commandId: string; actor: Actor }, err: unknown): Promise<BaseView> {
   const now = isWorkflowClosed(err) ? await getBaseState(deps.pool, baseId) : undefined;
-  if (now && isTerminal(now.stage)) return (await answerFromReadModel(deps, now, cmd, true))!;
+  if (now && isTerminal(now.stage)) return answerFromReadModel(now, cmd.actor, await hasCommand(deps.pool, baseId, cmd.commandId))!;
   throw err;
 }
 
@@ -39,42 +39,41 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
 
   r.post('/api/bases/:id/actions', requireActor(deps.config.jwtSecret), json, async (req, res) => {
     const actor = req.actor!;
-    const state = await loadBase(deps, String(req.params.id));
+    const id = String(req.params.id);
+    const key = idempotencyKey(req);
+    const commandId = `act-${idFor(key, 'act', id, actor.sub)}`;
+    const { state, known } = await loadBaseKnowing(deps, id, key === undefined ? undefined : commandId);
     const type = req.body?.type;
     if (typeof type === 'string' && Object.hasOwn(ACTION_RULES, type)) authorize(actor, type as ActionType, scopeOf(state));
     const parsed = parseAction(req.body);
     if (!parsed.success) throw fromZodError(parsed.error);
-    const key = idempotencyKey(req);
-    const cmd = {
-      ...parsed.data,
-      actor,
-      at: formatInstant(deps.now()),
-      commandId: `act-${idFor(key, 'act', state.id, actor.sub)}`,
-    } as ActionCommand;
-    const answered = await answerFromReadModel(deps, state, cmd, key !== undefined);
+    const cmd = { ...parsed.data, actor, at: formatInstant(deps.now()), commandId } as ActionCommand;
+    const answered = answerFromReadModel(state, actor, known);
     if (answered) return void res.json(answered);
     await gate.require();
     res.json(await sendDecision(deps, state.id, cmd.commandId, actor, () => deps.gateway.act(state.id, cmd)).catch((err) => closedMeanwhile(deps, state.id, cmd, err)));
   });
 
   r.post('/api/bases/:id/objections', rateLimit(deps.config.OBJECTIONS_PER_MINUTE), json, async (req, res) => {
-    const state = await loadBase(deps, String(req.params.id));
-    const parsed = objectionSchema.safeParse(req.body);
-    if (!parsed.success) throw fromZodError(parsed.error);
+    const id = String(req.params.id);
     // The public has no account: the objector is named as given, the address only as a hash.
     const addressHash = createHash('sha256').update(req.ip ?? '').digest('hex').slice(0, 12);
     // A resend with the same key (after a 503, say) is the same objection, filed once.
     const key = idempotencyKey(req);
-    const objectionId = idFor(key, 'objection', state.id, addressHash);
+    const objectionId = idFor(key, 'objection', id, addressHash);
+    const commandId = `objection-${objectionId}`;
+    const { state, known } = await loadBaseKnowing(deps, id, key === undefined ? undefined : commandId);
+    const parsed = objectionSchema.safeParse(req.body);
+    if (!parsed.success) throw fromZodError(parsed.error);
     const cmd: ObjectionCommand = {
       type: 'file_objection',
       objectionId,
       ...parsed.data,
       actor: { sub: `public-${addressHash}`, name: parsed.data.name, role: 'public' },
       at: formatInstant(deps.now()),
-      commandId: `objection-${objectionId}`,
+      commandId,
     };
-    if (key !== undefined && (await hasCommand(deps.pool, state.id, cmd.commandId))) return void res.status(201).json({ id: objectionId });
+    if (known) return void res.status(201).json({ id: objectionId });
     if (state.stage !== 'publicity') throw conflict('objections are taken only during publicity', state.stage, []);
     await gate.require();
     await sendDecision(deps, state.id, cmd.commandId, cmd.actor, () => deps.gateway.act(state.id, cmd)).catch((err) => closedMeanwhile(deps, state.id, cmd, err));
