@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import { countOutstanding } from '../../store/outstanding';
 import { client } from '../../test/support/http';
 import { check } from './check';
 import { FAULT_KINDS, FaultKind, FaultLog, injectFaults, rng } from './faults';
@@ -52,7 +53,7 @@ async function main(): Promise<number> {
 
   say(`starting Temporal (SQLite file), PostgreSQL behind a TCP proxy, worker and API (TIME_SCALE ${timeScale}, seed ${seed})…`);
   // A short API deadline so a caller hears 503 soon while something is down, and retries.
-  const rig = await startRig(timeScale, { REQUEST_TIMEOUT_MS: '5000', OBJECTIONS_PER_MINUTE: '1000000', LOG_LEVEL: 'warn' });
+  const rig = await startRig(timeScale, { REQUEST_TIMEOUT_MS: '5000', OBJECTIONS_PER_MINUTE: '1000000', LOG_LEVEL: 'warn', OUTSTANDING_SWEEP_MS: '1000' });
   let ok = false;
   const interrupted = () => void rig.stop(true).finally(() => process.exit(130));
   process.once('SIGINT', interrupted);
@@ -82,8 +83,11 @@ async function main(): Promise<number> {
     });
     journeysDone = true;
     const faults = await faulting;
-    // Let decisions still on their way land before looking.
+    // Let decisions still on their way land, and the sweep finish what a failed write left, before looking.
     await sleep(5000);
+    let outstanding = 0;
+    for (let i = 0; i < 30 && (outstanding = await countOutstanding(rig.stack.pool)) > 0; i++) await sleep(1000);
+    say(`outstanding decisions left for the sweep: ${outstanding}`);
 
     say('checking every accepted decision against the histories, the event table and the read model…');
     const connection = await Connection.connect({ address: rig.temporalAddress });
