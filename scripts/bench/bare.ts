@@ -20,11 +20,11 @@ export function barePath(client: Client, taskQueue: string, timerMs: number): Pa
       args: [6, timerMs],
       workflowIdConflictPolicy: 'USE_EXISTING',
     });
-    await timed(decisions, () => client.workflow.executeUpdateWithStart(bareAct, { args: ['submit'], startWorkflowOperation: start }));
+    await timed(decisions, () => client.workflow.executeUpdateWithStart(bareAct, { args: ['submit'], startWorkflowOperation: start }), 'start');
     const handle = await start.workflowHandle();
-    for (let k = 0; k < 5; k++) await timed(decisions, () => handle.executeUpdate(bareAct, { args: [`step-${k}`] }));
+    for (let k = 0; k < 5; k++) await timed(decisions, () => handle.executeUpdate(bareAct, { args: [`step-${k}`] }), 'update');
     while ((await handle.query(bareStage)) !== 'certified') await new Promise((r) => setTimeout(r, POLL_MS));
-    for (let k = 0; k < 3; k++) await timed(decisions, () => handle.executeUpdate(bareAct, { args: [`evaluation-${k}`] }));
+    for (let k = 0; k < 3; k++) await timed(decisions, () => handle.executeUpdate(bareAct, { args: [`evaluation-${k}`] }), 'update');
     return workflowId;
   };
 }

@@ -12,7 +12,7 @@ import { Latencies } from './stats';
  */
 export function timedClient(http: HttpClient, lat: Latencies): HttpClient {
   const timed =
-    <A extends unknown[]>(fn: (...a: [...A, Record<string, string> | undefined]) => Promise<Reply>, arity: number) =>
+    <A extends unknown[]>(fn: (...a: [...A, Record<string, string> | undefined]) => Promise<Reply>, arity: number, kindOf: (a: A) => string) =>
     async (...a: A): Promise<Reply> => {
       const args = Array.from({ length: arity }, (_, i) => a[i]) as unknown as A; // undefined keeps a default
       const headers = { 'Idempotency-Key': randomUUID(), ...(a[arity] as Record<string, string> | undefined) };
@@ -24,11 +24,11 @@ export function timedClient(http: HttpClient, lat: Latencies): HttpClient {
           continue;
         }
         if (r.status >= 300) lat.errors += 1;
-        else lat.add(performance.now() - t0);
+        else lat.add(performance.now() - t0, kindOf(a));
         return r;
       }
     };
-  return { ...http, post: timed(http.post, 3), act: timed(http.act, 4) };
+  return { ...http, post: timed(http.post, 3, () => 'submit'), act: timed(http.act, 4, (a) => String(a[2])) };
 }
 
 const RETRIES_ON_503 = 5;

@@ -14,6 +14,8 @@ export interface PhaseResult {
   p95Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** Latency by action (ours) or by kind of update (bare). */
+  byAction: Record<string, { count: number; p50Ms: number; p99Ms: number }>;
   failedDecisions: number;
   retriedDecisions: number;
   wallSec: number;
@@ -68,6 +70,7 @@ export async function runPhase(label: string, n: number, concurrency: number, pa
     p95Ms: s.p95Ms,
     p99Ms: s.p99Ms,
     maxMs: s.maxMs,
+    byAction: decisions.kinds(),
     failedDecisions: s.errors,
     retriedDecisions: s.retries,
     wallSec: round(wallSec),

@@ -62,7 +62,11 @@ export function printComparison(c: Comparison): void {
   console.log(`settings: ${JSON.stringify(c.settings)}`);
   line(['', 'ours', 'bare', 'ours/bare']);
   for (const [name, get, ratio] of rows) line([name, get(c.ours), get(c.bare), ratio]);
-  for (const [side, p] of [['ours', c.ours], ['bare', c.bare]] as const) if (p.firstError) console.log(`${side}: first failure: ${p.firstError}`);
+  for (const [side, p] of [['ours', c.ours], ['bare', c.bare]] as const) {
+    const kinds = Object.entries(p.byAction ?? {}).map(([k, v]) => `${k} ${v.p50Ms}/${v.p99Ms}`);
+    if (kinds.length) console.log(`${side}, p50/p99 ms by action: ${kinds.join(', ')}`);
+    if (p.firstError) console.log(`${side}: first failure: ${p.firstError}`);
+  }
 }
 
 export function writeJson(file: string | undefined, data: unknown): void {

@@ -3,19 +3,26 @@ import { readFileSync } from 'node:fs';
 /** Latencies of one kind of request, in milliseconds. */
 export class Latencies {
   readonly ms: number[] = [];
+  /** The same samples by what was asked (an action, an update), to say where a tail comes from. */
+  readonly byKind = new Map<string, number[]>();
   errors = 0;
   /** Requests sent again after a 503; each still counts once, with the time to its final answer. */
   retries = 0;
 
-  add(ms: number): void {
+  add(ms: number, kind?: string): void {
     this.ms.push(ms);
+    if (kind !== undefined) this.byKind.set(kind, [...(this.byKind.get(kind) ?? []), ms]);
   }
 
   /** Nearest-rank percentile: p99 of 100 samples is the 99th, never an interpolation below it. */
-  pct(p: number): number {
-    if (!this.ms.length) return NaN;
-    const sorted = [...this.ms].sort((a, b) => a - b);
+  pct(p: number, of: number[] = this.ms): number {
+    if (!of.length) return NaN;
+    const sorted = [...of].sort((a, b) => a - b);
     return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+  }
+
+  kinds(): Record<string, { count: number; p50Ms: number; p99Ms: number }> {
+    return Object.fromEntries([...this.byKind].map(([k, ms]) => [k, { count: ms.length, p50Ms: round(this.pct(50, ms)), p99Ms: round(this.pct(99, ms)) }]));
   }
 
   summary() {
@@ -76,11 +83,11 @@ export async function inParallel<T>(items: T[], concurrency: number, fn: (item: 
 }
 
 /** Times one call into `lat`; a throw counts as an error and is rethrown. */
-export async function timed<T>(lat: Latencies, fn: () => Promise<T>): Promise<T> {
+export async function timed<T>(lat: Latencies, fn: () => Promise<T>, kind?: string): Promise<T> {
   const t0 = performance.now();
   try {
     const r = await fn();
-    lat.add(performance.now() - t0);
+    lat.add(performance.now() - t0, kind);
     return r;
   } catch (err) {
     lat.errors += 1;
