@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Actor, BaseView, toView } from '../domain';
 import { persistDecision } from '../store/decisions';
@@ -9,6 +8,7 @@ import { DecisionAnswer, isDecisionAnswer, UpdateAnswer } from '../workflows/mes
 import { isWorkflowClosed, postgresProblem } from './dependency-errors';
 import { ApiDeps } from './deps';
 import { undecided } from './problem';
+import { retryUntil } from './retry';
 
 /** Refusals that say the workflow did not and will not apply this update. */
 const refused = (err: unknown) => err instanceof WorkflowUpdateFailedError || err instanceof WorkflowExecutionAlreadyStartedError || isWorkflowClosed(err);
@@ -53,16 +53,9 @@ export async function writeAnswer(deps: ApiDeps, baseId: string, updateId: strin
   if (!records.length) return dropOutstanding(deps.pool, baseId, updateId);
   const batch = { workflowId: workflowIdOf(baseId), runId, records, state };
   const end = Date.now() + deps.config.REQUEST_TIMEOUT_MS;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await persistDecision(deps.pool, batch, { updateId });
-      return;
-    } catch (err) {
-      const pause = 100 * 2 ** Math.min(attempt, 5);
-      if (!postgresProblem(err)) throw err;
-      // Applied in Temporal, not yet written: the sweep writes it once PostgreSQL is back.
-      if (Date.now() + pause >= end) throw undecided('PostgreSQL');
-      await sleep(pause);
-    }
-  }
+  const pgDown = (err: unknown) => postgresProblem(err) !== undefined;
+  await retryUntil(end, pgDown, 100, () => persistDecision(deps.pool, batch, { updateId })).catch((err) => {
+    // Applied in Temporal, not yet written: a resend or the sweep writes it once PostgreSQL is back.
+    throw pgDown(err) ? undecided('PostgreSQL') : err;
+  });
 }

@@ -6,6 +6,7 @@ import type { baseWorkflow, BaseWorkflowInput } from '../workflows/base.workflow
 import { readyUpdateId, workflowIdOf } from '../workflows/ids';
 import { actUpdate, calendarLoadedSignal, readyUpdate, UpdateAnswer } from '../workflows/messages';
 import { isTransientRefusal } from './dependency-errors';
+import { retryUntil } from './retry';
 
 export interface GatewayOptions {
   taskQueue: string;
@@ -40,22 +41,12 @@ export class TemporalGateway {
    * (a workflow busy with many decisions at once, or recovering from a failed task): its id keeps
    * it once.
    */
-  private async update<T>(send: () => Promise<T>): Promise<T> {
+  private update<T>(send: () => Promise<T>): Promise<T> {
     const end = Date.now() + this.o.timeoutMs;
-    return this.client.connection.withDeadline(end, async () => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await send();
-        } catch (err) {
-          const pause = 50 * 2 ** Math.min(attempt, 4);
-          if (!isTransientRefusal(err) || Date.now() + pause >= end) throw err;
-          await new Promise((r) => setTimeout(r, pause));
-        }
-      }
-    });
+    return this.client.connection.withDeadline(end, () => retryUntil(end, isTransientRefusal, 50, send));
   }
 
-  /** Starts the base's workflow with its submission and answers once it is persisted; a retry finds the same base. */
+  /** Starts the base's workflow with its submission and answers with what it recorded; a retry finds the same base. */
   submit(cmd: SubmitCommand): Promise<UpdateAnswer> {
     const input: BaseWorkflowInput = {
       baseId: cmd.baseId,
