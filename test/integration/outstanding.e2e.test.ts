@@ -6,6 +6,7 @@ import { actUpdate } from '../../workflows/messages';
 import { client, HttpClient, staff } from '../support/http';
 import { submit, TestBase } from '../support/journeys';
 import { startStack, Stack } from '../support/stack';
+import { startTcpProxy } from '../support/tcp-proxy';
 import { temporalClient } from '../support/temporal';
 
 // The API writes each decision from the update's answer. These suites stand in for an API that got
@@ -102,4 +103,42 @@ test('an outstanding decision the workflow refused is dropped by the sweep once 
   expect(await outstanding(b.id)).toBe(1);
   await until('the refused decision dropped', () => outstanding(b.id), (n) => n === 0, 30_000);
   expect((await eventsOf(b.id)).map((e) => e.type)).toEqual(['Submitted']);
+});
+
+test('PostgreSQL lost after Temporal answered: 503 "applied unknown", then written once by the sweep, and a resend answers it', async () => {
+  const pg = new URL(process.env.TEST_PG_SERVER_URL!);
+  const proxy = await startTcpProxy({ host: pg.hostname, port: Number(pg.port || 5432) });
+  const cut = await startStack('outstanding-pg', {
+    env: { REQUEST_TIMEOUT_MS: '6000', OUTSTANDING_SWEEP_MS: '300' },
+    databaseUrlFor: (url) => proxy.urlThrough(url),
+  });
+  try {
+    const h = client(cut.url);
+    const b = await submit(h);
+    const rows = async () => (await cut.pool.query('SELECT type FROM base_events WHERE base_id = $1 ORDER BY seq', [b.id])).rows.map((r) => r.type);
+    // The worker frozen, the decision waits in Temporal after the API has read the base and noted it outstanding.
+    const worker = cut.worker.process;
+    worker.kill('SIGSTOP');
+    const key = { 'idempotency-key': 'recommend-while-postgres-goes' };
+    const answer = h.act(b.id, staff.district(), 'recommend', { comment: '推荐' }, key);
+    const noted = () => cut.pool.query('SELECT 1 FROM outstanding_decisions WHERE base_id = $1', [b.id]).then((q) => q.rowCount ?? 0);
+    await until('the decision noted outstanding', noted, (n) => n === 1, 10_000);
+    proxy.cut('reset');
+    worker.kill('SIGCONT');
+    const r = await answer;
+    // Temporal answered (the decision is in the history); the write is what failed.
+    expect([r.status, r.body.applied, r.body.detail]).toEqual([503, 'unknown', expect.stringMatching(/^PostgreSQL did not answer/)]);
+    expect(await rows()).toEqual(['Submitted']);
+    proxy.restore();
+    expect(await until('written by the sweep', rows, (t) => t.length === 2)).toEqual(['Submitted', 'Recommended']);
+    const again = await h.act(b.id, staff.district(), 'recommend', { comment: '推荐' }, key);
+    expect([again.status, again.body.stage]).toEqual([200, 'expert_review']);
+    expect(await rows()).toEqual(['Submitted', 'Recommended']);
+    expect(Number((await cut.pool.query('SELECT count(*) AS n FROM outstanding_decisions')).rows[0].n)).toBe(0);
+  } finally {
+    cut.worker.process.kill('SIGCONT');
+    proxy.restore();
+    await cut.stop();
+    await proxy.close();
+  }
 });
