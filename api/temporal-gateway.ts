@@ -1,4 +1,4 @@
-import { Client, WithStartWorkflowOperation } from '@temporalio/client';
+import { Client, WithStartWorkflowOperation, WorkflowExecutionDescription } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { PersonCommand, SubmitCommand } from '../domain';
@@ -80,8 +80,9 @@ export class TemporalGateway {
    * a task not yet done, so an update sent to it may still be taken up.
    */
   async updateOutcome(baseId: string, updateId: string): Promise<UpdateOutcome> {
-    const runs = await this.histories(baseId);
-    for (const run of runs) {
+    const latest = await this.describeLatest(baseId);
+    if (!latest) return { kind: 'absent', taskPending: false };
+    for (const run of await this.runsFrom(baseId, latest.runId)) {
       for (const e of run.events) {
         const done = e.workflowExecutionUpdateCompletedEventAttributes;
         if (done?.meta?.updateId !== updateId) continue;
@@ -90,9 +91,7 @@ export class TemporalGateway {
         return { kind: 'answered', answer: defaultPayloadConverter.fromPayload(payload as never) as UpdateAnswer };
       }
     }
-    if (!runs.length) return { kind: 'absent', taskPending: false };
-    const described = await this.deadline(() => this.client.workflow.getHandle(workflowIdOf(baseId)).describe(), 5000);
-    return { kind: 'absent', taskPending: described.status.name === 'RUNNING' && !!described.raw.pendingWorkflowTask };
+    return { kind: 'absent', taskPending: latest.status.name === 'RUNNING' && !!latest.raw.pendingWorkflowTask };
   }
 
   async nudgeCalendar(baseIds: string[], year: number): Promise<void> {
@@ -104,15 +103,25 @@ export class TemporalGateway {
    * Runs past the namespace's retention are simply absent (the event log speaks for them).
    */
   async histories(baseId: string): Promise<RunHistory[]> {
-    const workflowId = workflowIdOf(baseId);
-    const runs: RunHistory[] = [];
-    let runId: string | undefined;
+    const latest = await this.describeLatest(baseId);
+    return latest ? this.runsFrom(baseId, latest.runId) : [];
+  }
+
+  /** The base's latest run, or nothing if Temporal holds no run of it. */
+  private async describeLatest(baseId: string): Promise<WorkflowExecutionDescription | undefined> {
     try {
-      runId = (await this.deadline(() => this.client.workflow.getHandle(workflowId).describe(), 5000)).runId;
+      return await this.deadline(() => this.client.workflow.getHandle(workflowIdOf(baseId)).describe(), 5000);
     } catch (err) {
-      if (isNotFound(err)) return runs;
+      if (isNotFound(err)) return undefined;
       throw err;
     }
+  }
+
+  /** That run's history and every one before it that Temporal still holds, newest first. */
+  private async runsFrom(baseId: string, newest: string): Promise<RunHistory[]> {
+    const workflowId = workflowIdOf(baseId);
+    const runs: RunHistory[] = [];
+    let runId: string | undefined = newest;
     while (runId) {
       let history;
       try {

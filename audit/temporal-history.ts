@@ -40,8 +40,7 @@ function recordedIn(value: unknown): Recorded | undefined {
   if (!v) return undefined;
   if (Array.isArray(v.facts) && Array.isArray(v.notifications)) return v as Recorded;
   if (Array.isArray(v.records) && v.state && v.runId) {
-    const batch = { workflowId: '', runId: v.runId, records: v.records, state: v.state };
-    return { facts: v.records.map(auditFactOf), notifications: notificationsOf(batch) };
+    return { facts: v.records.map(auditFactOf), notifications: notificationsOf({ records: v.records, state: v.state }) };
   }
   return undefined;
 }

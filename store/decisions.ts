@@ -65,7 +65,7 @@ function outstandingDelete(baseId: string, updateId: string, params: unknown[]):
   return `DELETE FROM outstanding_decisions WHERE base_id = $${params.push(baseId)} AND update_id = $${params.push(updateId)}`;
 }
 
-export function notificationsOf(b: DecisionBatch): PersistedNotification[] {
+export function notificationsOf(b: Pick<DecisionBatch, 'records' | 'state'>): PersistedNotification[] {
   return b.records.flatMap((r) => notificationsFor(r, b.state).map((n, idx) => ({ ...n, seq: r.seq, idx })));
 }
 

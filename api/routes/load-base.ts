@@ -5,18 +5,16 @@ import { notFound } from '../problem';
 import { idParam } from '../schemas/common';
 
 /** 404 for an id that is malformed or unknown: both are "no such base" to the caller. */
-export async function loadBase(deps: ApiDeps, id: string): Promise<BaseState> {
-  if (!idParam.safeParse(id).success) throw notFound('no such base');
-  const state = await getBaseState(deps.pool, id);
-  if (!state) throw notFound('no such base');
-  return state;
+async function found<T>(id: string, read: () => Promise<T | undefined>): Promise<T> {
+  const value = idParam.safeParse(id).success ? await read() : undefined;
+  if (value === undefined) throw notFound('no such base');
+  return value;
 }
+
+export const loadBase = (deps: ApiDeps, id: string): Promise<BaseState> => found(id, () => getBaseState(deps.pool, id));
 
 /** The base and whether `commandId` (a keyed request's) has already been applied to it; unkeyed, never. */
 export async function loadBaseKnowing(deps: ApiDeps, id: string, commandId: string | undefined): Promise<{ state: BaseState; known: boolean }> {
   if (commandId === undefined) return { state: await loadBase(deps, id), known: false };
-  if (!idParam.safeParse(id).success) throw notFound('no such base');
-  const found = await getBaseKnowing(deps.pool, id, commandId);
-  if (!found) throw notFound('no such base');
-  return found;
+  return found(id, () => getBaseKnowing(deps.pool, id, commandId));
 }

@@ -1,6 +1,7 @@
 import { Client } from '@temporalio/client';
 import { client, HttpClient, INDICATORS, staff } from '../support/http';
 import { rate, submit, toCertified } from '../support/journeys';
+import { until } from '../support/poll';
 import { startStack, Stack } from '../support/stack';
 import { EventType, runsOf, temporalClient, countEvents } from '../support/temporal';
 
@@ -54,7 +55,7 @@ test('with the closed runs deleted by retention, the trail is the same, read fro
     await temporal.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: `base-${b.id}`, runId: r.runId } });
   }
   // The server deletes asynchronously (about 20 s a run on the dev server).
-  await waitUntil(async () => (await Promise.all(closed.map((r) => isGone(b.id, r.runId)))).every(Boolean), 150_000);
+  await until('the closed runs deleted', async () => (await Promise.all(closed.map((r) => isGone(b.id, r.runId)))).every(Boolean), Boolean, 150_000, 250);
   const after = await trail(b.id);
   expect(after.entries).toEqual(before.entries);
   expect(after.runs.filter((r: any) => r.source === 'event_log').map((r: any) => r.runId)).toEqual(closed.map((r) => r.runId));
@@ -111,22 +112,13 @@ async function isGone(baseId: string, runId: string): Promise<boolean> {
   }
 }
 
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 30_000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error('condition not reached');
-}
-
 test('a closed base whose every run is past retention keeps its whole trail', async () => {
   const b = await submit(http);
   await http.act(b.id, b.token, 'withdraw', { reason: '合作调整' });
   const before = await trail(b.id);
   const [run] = await runsOf(temporal, b.id);
   await temporal.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: `base-${b.id}`, runId: run.runId } });
-  await waitUntil(() => isGone(b.id, run.runId), 150_000);
+  await until('the run deleted', () => isGone(b.id, run.runId), Boolean, 150_000, 250);
   const after = await trail(b.id);
   expect(after.entries).toEqual(before.entries);
   expect(after.runs).toEqual([{ runId: run.runId, source: 'event_log', seqs: [1, 2] }]);

@@ -1,6 +1,7 @@
 import { Client } from '@temporalio/client';
 import { client, HttpClient, staff } from '../support/http';
 import { submit } from '../support/journeys';
+import { until } from '../support/poll';
 import { startStack, Stack } from '../support/stack';
 import { temporalClient } from '../support/temporal';
 
@@ -23,21 +24,12 @@ afterAll(async () => {
 const events = async (id: string) =>
   (await stack.pool.query('SELECT type, actor->>\'sub\' AS sub FROM base_events WHERE base_id = $1 ORDER BY seq', [id])).rows;
 
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const v = await read();
-    if (ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('not reached');
-}
-
 test('a signalled decision is decided, persisted and audited like any other', async () => {
   const b = await submit(http);
   const handle = temporal.workflow.getHandle(`base-${b.id}`);
   const ops = { sub: 'ops-7', name: '值班运维', role: 'district_officer', district: '410105' };
   await handle.signal('act', { type: 'recommend', comment: '经电话确认', actor: ops });
-  const view = await until(() => http.get(`/api/bases/${b.id}`, staff.officer()), (r) => r.body.stage === 'expert_review');
+  const view = await until('the signalled recommendation', () => http.get(`/api/bases/${b.id}`, staff.officer()), (r) => r.body.stage === 'expert_review', 10_000, 100);
   expect(view.body.recommendation).toMatchObject({ by: { sub: 'ops-7', name: '值班运维' }, comment: '经电话确认' });
   expect(await events(b.id)).toEqual([
     { type: 'Submitted', sub: `app-${b.app.applicant.creditCode}` },
@@ -54,7 +46,7 @@ test('a refused signal changes nothing', async () => {
   await handle.signal('act', { type: 'decline', reason: '', actor: { sub: 'ops-9', name: '本区', role: 'district_officer', district: '410105' } });
   // A later accepted decision proves both earlier signals have been handled.
   await handle.signal('act', { type: 'return', reason: '补充材料', actor: { sub: 'ops-10', name: '本区', role: 'district_officer', district: '410105' } });
-  await until(() => events(b.id), (rows) => rows.length === 2);
+  await until('the signalled decision persisted', () => events(b.id), (rows) => rows.length === 2, 10_000, 100);
   expect((await events(b.id)).map((r) => r.sub)).toEqual([`app-${b.app.applicant.creditCode}`, 'ops-10']);
   const trail = (await http.get(`/api/bases/${b.id}/history`, staff.admin())).body;
   expect(trail.entries.filter((e: any) => e.kind === 'action').map((e: any) => e.actor.sub)).toEqual(['ops-10']);

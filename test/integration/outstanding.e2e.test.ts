@@ -5,6 +5,7 @@ import { workflowIdOf } from '../../workflows/ids';
 import { actUpdate } from '../../workflows/messages';
 import { client, HttpClient, staff } from '../support/http';
 import { submit, TestBase } from '../support/journeys';
+import { until } from '../support/poll';
 import { startStack, Stack } from '../support/stack';
 import { startTcpProxy } from '../support/tcp-proxy';
 import { temporalClient } from '../support/temporal';
@@ -37,16 +38,6 @@ const eventsOf = async (baseId: string) =>
 const outstanding = async (baseId: string) =>
   Number((await stack.pool.query('SELECT count(*) AS n FROM outstanding_decisions WHERE base_id = $1', [baseId])).rows[0].n);
 
-async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`${what}: still ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 test('an answered decision is in the event log, the letters and the read model when the API answers, and nothing is left outstanding', async () => {
   const b = await submit(http);
   expect(await eventsOf(b.id)).toEqual([{ type: 'Submitted', command_id: expect.any(String) }]);
@@ -68,7 +59,7 @@ test('a decision whose API died between the answer and the write is written by t
   await stack.pool.query('INSERT INTO outstanding_decisions (base_id, update_id) VALUES ($1, $2)', [b.id, commandId]);
   await sendBehindTheApi(b, recommend(commandId));
   expect((await eventsOf(b.id)).map((e) => e.type)).toEqual(['Submitted']);
-  const events = await until('the lost decision written', () => eventsOf(b.id), (e) => e.length === 2);
+  const events = await until('the lost decision written', () => eventsOf(b.id), (e) => e.length === 2, 60_000);
   expect(events[1]).toEqual({ type: 'Recommended', command_id: commandId });
   expect(await outstanding(b.id)).toBe(0);
   expect((await http.get(`/api/bases/${b.id}`, staff.officer())).body.stage).toBe('expert_review');
@@ -130,7 +121,7 @@ test('PostgreSQL lost after Temporal answered: 503 "applied unknown", then writt
     expect([r.status, r.body.applied, r.body.detail]).toEqual([503, 'unknown', expect.stringMatching(/^PostgreSQL did not answer/)]);
     expect(await rows()).toEqual(['Submitted']);
     proxy.restore();
-    expect(await until('written by the sweep', rows, (t) => t.length === 2)).toEqual(['Submitted', 'Recommended']);
+    expect(await until('written by the sweep', rows, (t) => t.length === 2, 60_000)).toEqual(['Submitted', 'Recommended']);
     const again = await h.act(b.id, staff.district(), 'recommend', { comment: '推荐' }, key);
     expect([again.status, again.body.stage]).toEqual([200, 'expert_review']);
     expect(await rows()).toEqual(['Submitted', 'Recommended']);
