@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { Client } from '@temporalio/client';
 import { createApp } from '../api/app';
 import { startOutstandingSweep } from '../api/outstanding-sweep';
@@ -26,7 +27,16 @@ async function main() {
   const deps = { config, pool, gateway, log, now: Date.now };
   const app = createApp(deps);
   const stopSweep = startOutstandingSweep(deps);
-  const server = app.listen(config.PORT, config.HOST, () => {
+  // Express 5 hands a failed bind to the listen callback; an API that cannot listen must end
+  // non-zero and say so, not announce itself and quietly exit once its pool idles.
+  const server = createServer(app);
+  server.once('error', (err: NodeJS.ErrnoException) => {
+    stopSweep();
+    const why = err.code === 'EADDRINUSE' ? `${config.HOST}:${config.PORT} is already in use; set PORT or HOST to move the API` : String(err);
+    log('error', `api cannot listen: ${why}`, { error: String(err) });
+    process.exit(1);
+  });
+  server.listen(config.PORT, config.HOST, () => {
     const addr = server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
     log('info', 'api listening', { url: `http://${config.HOST}:${port}`, timeScale: config.TIME_SCALE, policyVersion: config.POLICY_VERSION });

@@ -36,6 +36,10 @@ async function main() {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
+  // Checked first: with the port taken, the wait below would find someone else's server open.
+  const port = Number(process.env.PORT ?? 3000);
+  if (await portOpen(port)) throw new Error(`port ${port} is taken: another API? Set PORT to move ours`);
+
   let uiUrl: string | undefined;
   if (!process.env.TEMPORAL_ADDRESS) {
     const port = Number(process.env.TEMPORAL_PORT ?? 7233);
@@ -70,7 +74,6 @@ async function main() {
   supervise('worker-main.js', '[worker]');
   supervise('api-main.js', '[api]');
 
-  const port = Number(process.env.PORT ?? 3000);
   await waitForPort(port, 60_000, 'the API');
   const api = `http://127.0.0.1:${port}`;
   console.log(

@@ -15,16 +15,27 @@ export function temporalCli(): string {
   return 'temporal';
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = net.createServer();
     srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+
+/**
+ * A port nobody listens on, for a child to listen on. Not one bind(0) hands out: that one is in
+ * the kernel's ephemeral range, where any outgoing connection (a pool, a gRPC channel) may take it
+ * as its source port before the child binds. Below the range that the test cluster's Temporal
+ * ports come from (20000 less 300), so those families do not collide with these.
+ */
+export async function freePort(): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const port = 10_000 + Math.floor(Math.random() * 9_000);
+    if (await bindable(port)) return port;
+  }
+  throw new Error('no free port between 10000 and 19000');
 }
 
 export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { distFile } from '../../runtime/paths';
+import { ensureDatabase, freePort } from '../../runtime/processes';
 
 // Each process validates its environment before it touches Temporal or PostgreSQL, and a bad one
 // ends it with a non-zero code and the message naming what to fix: a half-configured worker must
@@ -42,4 +44,19 @@ test('npm run cluster refuses a bad topology or a bad app variable before starti
   expect(app.code).toBe(1);
   expect(app.output).toMatch(/invalid configuration:\n\s+TIME_SCALE: at least 1/);
   expect(app.output).not.toMatch(/postgres:|temporal-server/);
+});
+
+test('an API whose port is taken exits 1 saying so, instead of announcing itself', async () => {
+  const taken = net.createServer();
+  const port = await freePort();
+  await new Promise<void>((resolve) => taken.listen(port, '127.0.0.1', resolve));
+  try {
+    const databaseUrl = await ensureDatabase(process.env.TEST_PG_SERVER_URL!, 'zz_port_taken');
+    const { code, output } = await run(distFile('runtime', 'api-main.js'), { DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1' });
+    expect(code).toBe(1);
+    expect(output).toContain(`api cannot listen: 127.0.0.1:${port} is already in use`);
+    expect(output).not.toContain('api listening');
+  } finally {
+    taken.close();
+  }
 });

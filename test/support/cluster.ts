@@ -35,7 +35,7 @@ export interface TestCluster {
  */
 async function temporalPort(): Promise<number> {
   for (let i = 0; i < 100; i++) {
-    const p = 20_000 + Math.floor(Math.random() * 13_000);
+    const p = 20_000 + Math.floor(Math.random() * 12_500);
     const family = [0, 1, 2, 6, 10, -300, -299, -298, -294].map((d) => p + d);
     if (!(await Promise.all(family.map((q) => portOpen(q)))).some(Boolean)) return p;
   }
