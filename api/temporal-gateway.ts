@@ -1,7 +1,7 @@
 import { Client, WithStartWorkflowOperation, WorkflowExecutionDescription } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import type { PersonCommand, SubmitCommand } from '../domain';
+import type { BaseView, PersonCommand, SubmitCommand } from '../domain';
 import type { baseWorkflow, BaseWorkflowInput } from '../workflows/base.workflow';
 import { readyUpdateId, workflowIdOf } from '../workflows/ids';
 import { actUpdate, calendarLoadedSignal, readyUpdate, UpdateAnswer } from '../workflows/messages';
@@ -92,6 +92,11 @@ export class TemporalGateway {
       }
     }
     return { kind: 'absent', taskPending: latest.status.name === 'RUNNING' && !!latest.raw.pendingWorkflowTask };
+  }
+
+  /** A closed base as its workflow ended it (following continue-as-new to the last run). */
+  closedView(baseId: string): Promise<BaseView> {
+    return this.deadline(() => this.client.workflow.getHandle<typeof baseWorkflow>(workflowIdOf(baseId)).result(), 5000);
   }
 
   async nudgeCalendar(baseIds: string[], year: number): Promise<void> {

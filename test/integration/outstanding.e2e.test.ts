@@ -83,6 +83,23 @@ test('a resend under the same Idempotency-Key of a decision never written is ans
   expect(await outstanding(b.id)).toBe(0);
 });
 
+test('a decision that closed the base, not yet written: another decision hears 409 with the stage, and its resend is answered with it, once', async () => {
+  const b = await submit(http);
+  const key = 'decline-not-yet-written';
+  const decline = { ...recommend(`act-${idFor(key, 'act', b.id, district.sub)}`), type: 'decline', reason: '不符合优先领域' } as PersonCommand;
+  await sendBehindTheApi(b, decline);
+  expect((await eventsOf(b.id)).map((e) => e.type)).toEqual(['Submitted']);
+  const other = await http.act(b.id, staff.district(), 'recommend', { comment: '推荐' });
+  expect(other.body).toMatchObject({ status: 409, stage: 'rejected', allowedActions: [] });
+  const resend = await http.act(b.id, staff.district(), 'decline', { reason: '不符合优先领域' }, { 'idempotency-key': key });
+  expect(resend.status).toBe(200);
+  expect(resend.body.stage).toBe('rejected');
+  expect(await eventsOf(b.id)).toEqual([expect.objectContaining({ type: 'Submitted' }), { type: 'Declined', command_id: decline.commandId }]);
+  const again = await http.act(b.id, staff.district(), 'decline', { reason: '不符合优先领域' }, { 'idempotency-key': key });
+  expect(again.body).toEqual(resend.body);
+  expect((await eventsOf(b.id)).map((e) => e.type)).toEqual(['Submitted', 'Declined']);
+});
+
 test('an outstanding decision the workflow refused is dropped by the sweep once it gives up, writing nothing', async () => {
   const b = await submit(http);
   const commandId = `act-refused-${b.id}`;
