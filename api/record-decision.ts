@@ -26,6 +26,14 @@ export async function sendDecision(deps: ApiDeps, baseId: string, updateId: stri
   try {
     answer = await send();
   } catch (err) {
+    if (isWorkflowClosed(err)) {
+      // An earlier send of this very decision may be what closed the base, its write not landed.
+      const earlier = await deps.gateway.updateOutcome(baseId, updateId);
+      if (earlier.kind === 'answered' && isDecisionAnswer(earlier.answer)) {
+        await writeAnswer(deps, baseId, updateId, earlier.answer);
+        return toView(earlier.answer.state, actor);
+      }
+    }
     if (refused(err)) await dropOutstanding(deps.pool, baseId, updateId).catch(() => undefined);
     throw err;
   }

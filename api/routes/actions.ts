@@ -8,9 +8,8 @@ import { isWorkflowClosed } from '../dependency-errors';
 import { DependencyGate } from '../dependency-gate';
 import { ApiDeps } from '../deps';
 import { idempotencyKey, idFor } from '../idempotency';
-import { isDecisionAnswer } from '../../workflows/messages';
 import { conflict, fromZodError } from '../problem';
-import { sendDecision, writeAnswer } from '../record-decision';
+import { sendDecision } from '../record-decision';
 import { rateLimit } from '../rate-limit';
 import { parseAction, objectionSchema } from '../schemas/actions';
 import { loadBaseKnowing } from './load-base';
@@ -28,19 +27,13 @@ function answerFromReadModel(state: BaseState, actor: Actor, known: boolean): Ba
 }
 
 /**
- * Another decision closed the base while this one was on its way. The decision that closed it may
- * not be in the table yet (its API writes it after Temporal's answer): then the history speaks,
- * for this decision if an earlier send of it was the one that closed the base, and for the stage.
+ * Another decision closed the base while this one was on its way. That decision may not be in the
+ * table yet (its API writes it after Temporal's answer): then the workflow's end tells the stage.
  */
 async function closedMeanwhile(deps: ApiDeps, baseId: string, cmd: { commandId: string; actor: Actor }, err: unknown): Promise<BaseView> {
   if (!isWorkflowClosed(err)) throw err;
   const now = await getBaseState(deps.pool, baseId);
   if (now && isTerminal(now.stage)) return answerFromReadModel(now, cmd.actor, await hasCommand(deps.pool, baseId, cmd.commandId))!;
-  const outcome = await deps.gateway.updateOutcome(baseId, cmd.commandId);
-  if (outcome.kind === 'answered' && isDecisionAnswer(outcome.answer)) {
-    await writeAnswer(deps, baseId, cmd.commandId, outcome.answer);
-    return toView(outcome.answer.state, cmd.actor);
-  }
   const { stage } = await deps.gateway.closedView(baseId).catch(() => ({ stage: undefined }));
   if (stage && isTerminal(stage)) throw conflict(`the base is ${stage}`, stage, []);
   throw err;

@@ -98,6 +98,7 @@ test('a decision that closed the base, not yet written: another decision hears 4
   const again = await http.act(b.id, staff.district(), 'decline', { reason: '不符合优先领域' }, { 'idempotency-key': key });
   expect(again.body).toEqual(resend.body);
   expect((await eventsOf(b.id)).map((e) => e.type)).toEqual(['Submitted', 'Declined']);
+  expect(await outstanding(b.id)).toBe(0);
 });
 
 test('an outstanding decision the workflow refused is dropped by the sweep once it gives up, writing nothing', async () => {
