@@ -13,8 +13,13 @@ const log = jsonLogger('api');
 
 async function main() {
   const config = loadConfig();
-  const pool = createPool(requireDatabaseUrl(config), config.PG_POOL_SIZE);
-  await migrate(pool);
+  const url = requireDatabaseUrl(config);
+  // Migrating may wait on another process's migration (one advisory lock): no request deadline here.
+  const migrations = createPool(url, 1);
+  await migrate(migrations).finally(() => migrations.end());
+  // A request's queries wait no longer than the request may: on a silent network the caller hears
+  // 503 within its deadline instead of after the pool's default 15 s.
+  const pool = createPool(url, config.PG_POOL_SIZE, Math.max(1000, config.REQUEST_TIMEOUT_MS));
   const connection = clientConnection(config);
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const gateway = new TemporalGateway(client, {

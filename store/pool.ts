@@ -1,9 +1,9 @@
 import { Pool, PoolClient } from 'pg';
 
-export function createPool(connectionString: string, max = 10): Pool {
+export function createPool(connectionString: string, max = 10, queryTimeoutMs = 15_000): Pool {
   // statement_timeout bounds the server's work; query_timeout bounds the wait on a network that
   // has gone silent (no reset ever comes), so a caller hears 503 instead of hanging.
-  const pool = new Pool({ connectionString, max, connectionTimeoutMillis: 3000, idleTimeoutMillis: 30_000, statement_timeout: 15_000, query_timeout: 15_000 });
+  const pool = new Pool({ connectionString, max, connectionTimeoutMillis: 3000, idleTimeoutMillis: 30_000, statement_timeout: 15_000, query_timeout: queryTimeoutMs });
   // An idle client losing its server must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   // Nor a checked-out one (pg-pool listens only while a client is idle): its query fails on its
