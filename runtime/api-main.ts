@@ -35,13 +35,17 @@ async function main() {
   // Express 5 hands a failed bind to the listen callback; an API that cannot listen must end
   // non-zero and say so, not announce itself and quietly exit once its pool idles.
   const server = createServer(app);
-  server.once('error', (err: NodeJS.ErrnoException) => {
+  const cannotListen = (err: NodeJS.ErrnoException) => {
     stopSweep();
     const why = err.code === 'EADDRINUSE' ? `${config.HOST}:${config.PORT} is already in use; set PORT or HOST to move the API` : String(err);
     log('error', `api cannot listen: ${why}`, { error: String(err) });
     process.exit(1);
-  });
+  };
+  server.once('error', cannotListen);
   server.listen(config.PORT, config.HOST, () => {
+    // Listening, a server error (out of file descriptors, say) costs one connection, not the API.
+    server.off('error', cannotListen);
+    server.on('error', (err) => log('error', 'api server error', { error: String(err) }));
     const addr = server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
     log('info', 'api listening', { url: `http://${config.HOST}:${port}`, timeScale: config.TIME_SCALE, policyVersion: config.POLICY_VERSION });
