@@ -36,7 +36,6 @@ async function main() {
   // non-zero and say so, not announce itself and quietly exit once its pool idles.
   const server = createServer(app);
   const cannotListen = (err: NodeJS.ErrnoException) => {
-    stopSweep();
     const why = err.code === 'EADDRINUSE' ? `${config.HOST}:${config.PORT} is already in use; set PORT or HOST to move the API` : String(err);
     log('error', `api cannot listen: ${why}`, { error: String(err) });
     process.exit(1);

@@ -37,8 +37,8 @@ async function main() {
   process.on('SIGTERM', () => void shutdown(0));
 
   // Checked first: with the port taken, the wait below would find someone else's server open.
-  const port = Number(process.env.PORT ?? 3000);
-  if (await portOpen(port)) throw new Error(`port ${port} is taken: another API? Set PORT to move ours`);
+  const apiPort = Number(process.env.PORT ?? 3000);
+  if (await portOpen(apiPort)) throw new Error(`port ${apiPort} is taken: another API? Set PORT to move ours`);
 
   let uiUrl: string | undefined;
   if (!process.env.TEMPORAL_ADDRESS) {
@@ -74,8 +74,8 @@ async function main() {
   supervise('worker-main.js', '[worker]');
   supervise('api-main.js', '[api]');
 
-  await waitForPort(port, 60_000, 'the API');
-  const api = `http://127.0.0.1:${port}`;
+  await waitForPort(apiPort, 60_000, 'the API');
+  const api = `http://127.0.0.1:${apiPort}`;
   console.log(
     [
       '',

@@ -38,6 +38,17 @@ const eventsOf = async (baseId: string) =>
 const outstanding = async (baseId: string) =>
   Number((await stack.pool.query('SELECT count(*) AS n FROM outstanding_decisions WHERE base_id = $1', [baseId])).rows[0].n);
 
+/** The command id the API gives a district officer's decision sent with this Idempotency-Key. */
+const keyedCommandId = (b: TestBase, key: string) => `act-${idFor(key, 'act', b.id, district.sub)}`;
+
+/** A further resend under the key: the same answer, nothing written again, nothing left owed. */
+async function expectResendAnswered(b: TestBase, type: string, extra: object, key: string, first: { body: unknown }, types: string[]) {
+  const again = await http.act(b.id, staff.district(), type, extra, { 'idempotency-key': key });
+  expect(again.body).toEqual(first.body);
+  expect((await eventsOf(b.id)).map((e) => e.type)).toEqual(types);
+  expect(await outstanding(b.id)).toBe(0);
+}
+
 test('an answered decision is in the event log, the letters and the read model when the API answers, and nothing is left outstanding', async () => {
   const b = await submit(http);
   expect(await eventsOf(b.id)).toEqual([{ type: 'Submitted', command_id: expect.any(String) }]);
@@ -71,22 +82,19 @@ test('a decision whose API died between the answer and the write is written by t
 test('a resend under the same Idempotency-Key of a decision never written is answered with it and writes it once', async () => {
   const b = await submit(http);
   const key = 'recommend-after-a-lost-answer';
-  await sendBehindTheApi(b, recommend(`act-${idFor(key, 'act', b.id, district.sub)}`));
+  await sendBehindTheApi(b, recommend(keyedCommandId(b, key)));
   expect((await eventsOf(b.id)).map((e) => e.type)).toEqual(['Submitted']);
   const r = await http.act(b.id, staff.district(), 'recommend', { comment: '推荐' }, { 'idempotency-key': key });
   expect(r.status).toBe(200);
   expect(r.body.stage).toBe('expert_review');
   expect((await eventsOf(b.id)).map((e) => e.type)).toEqual(['Submitted', 'Recommended']);
-  const again = await http.act(b.id, staff.district(), 'recommend', { comment: '推荐' }, { 'idempotency-key': key });
-  expect(again.body).toEqual(r.body);
-  expect((await eventsOf(b.id)).map((e) => e.type)).toEqual(['Submitted', 'Recommended']);
-  expect(await outstanding(b.id)).toBe(0);
+  await expectResendAnswered(b, 'recommend', { comment: '推荐' }, key, r, ['Submitted', 'Recommended']);
 });
 
 test('a decision that closed the base, not yet written: another decision hears 409 with the stage, and its resend is answered with it, once', async () => {
   const b = await submit(http);
   const key = 'decline-not-yet-written';
-  const decline = { ...recommend(`act-${idFor(key, 'act', b.id, district.sub)}`), type: 'decline', reason: '不符合优先领域' } as PersonCommand;
+  const decline = { ...recommend(keyedCommandId(b, key)), type: 'decline', reason: '不符合优先领域' } as PersonCommand;
   await sendBehindTheApi(b, decline);
   expect((await eventsOf(b.id)).map((e) => e.type)).toEqual(['Submitted']);
   const other = await http.act(b.id, staff.district(), 'recommend', { comment: '推荐' });
@@ -95,10 +103,7 @@ test('a decision that closed the base, not yet written: another decision hears 4
   expect(resend.status).toBe(200);
   expect(resend.body.stage).toBe('rejected');
   expect(await eventsOf(b.id)).toEqual([expect.objectContaining({ type: 'Submitted' }), { type: 'Declined', command_id: decline.commandId }]);
-  const again = await http.act(b.id, staff.district(), 'decline', { reason: '不符合优先领域' }, { 'idempotency-key': key });
-  expect(again.body).toEqual(resend.body);
-  expect((await eventsOf(b.id)).map((e) => e.type)).toEqual(['Submitted', 'Declined']);
-  expect(await outstanding(b.id)).toBe(0);
+  await expectResendAnswered(b, 'decline', { reason: '不符合优先领域' }, key, resend, ['Submitted', 'Declined']);
 });
 
 test('an outstanding decision the workflow refused is dropped by the sweep once it gives up, writing nothing', async () => {
