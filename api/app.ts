@@ -11,6 +11,7 @@ import { healthRoutes } from './routes/health';
 import { historyRoutes } from './routes/history';
 import { referenceRoutes } from './routes/reference';
 import { securityHeaders } from './security-headers';
+import { serverTiming } from './server-timing';
 
 function toProblem(err: unknown): Problem | undefined {
   if (err instanceof Problem) return err;
@@ -34,6 +35,7 @@ export function createApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
+  app.use(serverTiming);
   app.use(securityHeaders);
   app.use(healthRoutes(gate));
   app.use(docsRoutes());

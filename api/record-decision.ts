@@ -9,6 +9,7 @@ import { isWorkflowClosed, postgresProblem } from './dependency-errors';
 import { ApiDeps } from './deps';
 import { undecided } from './problem';
 import { retryUntil } from './retry';
+import { Steps } from './server-timing';
 
 /** Refusals that say the workflow did not and will not apply this update. */
 const refused = (err: unknown) => err instanceof WorkflowUpdateFailedError || err instanceof WorkflowExecutionAlreadyStartedError || isWorkflowClosed(err);
@@ -20,11 +21,18 @@ const refused = (err: unknown) => err instanceof WorkflowUpdateFailedError || er
  * no-op). The outstanding row, written first, covers an API that dies in between: the sweep
  * (`outstanding-sweep.ts`) reads the answer back from the history and writes it.
  */
-export async function sendDecision(deps: ApiDeps, baseId: string, updateId: string, actor: Actor, send: () => Promise<UpdateAnswer>): Promise<BaseView> {
-  await recordOutstanding(deps.pool, baseId, updateId);
+export async function sendDecision(
+  deps: ApiDeps,
+  baseId: string,
+  updateId: string,
+  actor: Actor,
+  send: () => Promise<UpdateAnswer>,
+  steps = new Steps(),
+): Promise<BaseView> {
+  await steps.time('outstanding', () => recordOutstanding(deps.pool, baseId, updateId));
   let answer: UpdateAnswer;
   try {
-    answer = await send();
+    answer = await steps.time('temporal', send);
   } catch (err) {
     if (isWorkflowClosed(err)) {
       // An earlier send of this very decision may be what closed the base, its write not landed.
@@ -42,7 +50,7 @@ export async function sendDecision(deps: ApiDeps, baseId: string, updateId: stri
     await dropOutstanding(deps.pool, baseId, updateId);
     return answer;
   }
-  await writeAnswer(deps, baseId, updateId, answer);
+  await steps.time('write', () => writeAnswer(deps, baseId, updateId, answer));
   return toView(answer.state, actor);
 }
 

@@ -12,6 +12,7 @@ import { conflict, fromZodError } from '../problem';
 import { sendDecision } from '../record-decision';
 import { rateLimit } from '../rate-limit';
 import { parseAction, objectionSchema } from '../schemas/actions';
+import { stepsOf } from '../server-timing';
 import { loadBaseKnowing } from './load-base';
 
 /**
@@ -48,7 +49,8 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     const id = String(req.params.id);
     const key = idempotencyKey(req);
     const commandId = `act-${idFor(key, 'act', id, actor.sub)}`;
-    const { state, known } = await loadBaseKnowing(deps, id, key === undefined ? undefined : commandId);
+    const steps = stepsOf(res);
+    const { state, known } = await steps.time('read', () => loadBaseKnowing(deps, id, key === undefined ? undefined : commandId));
     const type = req.body?.type;
     if (typeof type === 'string' && Object.hasOwn(ACTION_RULES, type)) authorize(actor, type as ActionType, scopeOf(state));
     const parsed = parseAction(req.body);
@@ -57,7 +59,7 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     const answered = answerFromReadModel(state, actor, known);
     if (answered) return void res.json(answered);
     await gate.require();
-    res.json(await sendDecision(deps, state.id, cmd.commandId, actor, () => deps.gateway.act(state.id, cmd)).catch((err) => closedMeanwhile(deps, state.id, cmd, err)));
+    res.json(await sendDecision(deps, state.id, cmd.commandId, actor, () => deps.gateway.act(state.id, cmd), steps).catch((err) => closedMeanwhile(deps, state.id, cmd, err)));
   });
 
   r.post('/api/bases/:id/objections', rateLimit(deps.config.OBJECTIONS_PER_MINUTE), json, async (req, res) => {
@@ -68,7 +70,8 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     const key = idempotencyKey(req);
     const objectionId = idFor(key, 'objection', id, addressHash);
     const commandId = `objection-${objectionId}`;
-    const { state, known } = await loadBaseKnowing(deps, id, key === undefined ? undefined : commandId);
+    const steps = stepsOf(res);
+    const { state, known } = await steps.time('read', () => loadBaseKnowing(deps, id, key === undefined ? undefined : commandId));
     const parsed = objectionSchema.safeParse(req.body);
     if (!parsed.success) throw fromZodError(parsed.error);
     const cmd: ObjectionCommand = {
@@ -82,7 +85,7 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     if (known) return void res.status(201).json({ id: objectionId });
     if (state.stage !== 'publicity') throw conflict('objections are taken only during publicity', state.stage, []);
     await gate.require();
-    await sendDecision(deps, state.id, cmd.commandId, cmd.actor, () => deps.gateway.act(state.id, cmd)).catch((err) => closedMeanwhile(deps, state.id, cmd, err));
+    await sendDecision(deps, state.id, cmd.commandId, cmd.actor, () => deps.gateway.act(state.id, cmd), steps).catch((err) => closedMeanwhile(deps, state.id, cmd, err));
     res.status(201).json({ id: objectionId });
   });
 

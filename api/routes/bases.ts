@@ -11,6 +11,7 @@ import { applicationSchema } from '../schemas/application';
 import { listQuerySchema } from '../schemas/queries';
 import { sendDecision } from '../record-decision';
 import { readyUpdateId } from '../../workflows/ids';
+import { stepsOf } from '../server-timing';
 import { loadBase } from './load-base';
 
 export function basesRoutes(deps: ApiDeps, gate: DependencyGate): Router {
@@ -39,7 +40,7 @@ export function basesRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     decide(undefined, cmd); // eligibility and ownership answer before anything starts
     await gate.require();
     try {
-      res.status(201).json(await sendDecision(deps, baseId, readyUpdateId(cmd.commandId), actor, () => deps.gateway.submit(cmd)));
+      res.status(201).json(await sendDecision(deps, baseId, readyUpdateId(cmd.commandId), actor, () => deps.gateway.submit(cmd), stepsOf(res)));
     } catch (err) {
       // The same key after the base's workflow has closed: answer with the base it made.
       const existing = err instanceof WorkflowExecutionAlreadyStartedError ? await getBaseState(deps.pool, baseId) : undefined;

@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
-import { historyFigures, runPhase } from './phase';
+import { historyFigures, PhaseResult, runPhase } from './phase';
 import { oursPath } from './ours';
 import { barePath } from './bare';
-import { compare, printComparison, writeJson } from './report';
+import { compare, Comparison, medianRound, printComparison, printRounds, roundsJson, writeJson } from './report';
 import { runScale } from './scale';
 import { startBench } from './stack';
 
-const USAGE = `npm run bench -- [--bases N] [--concurrency C] [--warmup W] [--time-scale S] [--temporal-db FILE] [--json FILE]
+const USAGE = `npm run bench -- [--bases N] [--concurrency C] [--warmup W] [--rounds R] [--time-scale S] [--temporal-db FILE] [--json FILE]
 npm run bench -- --scale N [--concurrency C] [--probe-concurrency P] [--temporal-db FILE] [--json FILE]`;
 
 const PUBLICITY_MS = 7 * 86_400_000; // five working days, about a calendar week
@@ -17,6 +17,7 @@ async function main() {
       bases: { type: 'string', default: '300' },
       concurrency: { type: 'string', default: '32' },
       warmup: { type: 'string', default: '10' },
+      rounds: { type: 'string', default: '1' },
       'time-scale': { type: 'string', default: '300000' }, // publicity ≈ 2 s, longer than most decisions take
       scale: { type: 'string' },
       'probe-concurrency': { type: 'string', default: '4' },
@@ -35,6 +36,7 @@ async function main() {
   const concurrency = Math.max(1, num('concurrency'));
   const warmup = num('warmup');
   const timeScale = num('time-scale');
+  const rounds = Math.max(1, Math.floor(num('rounds')));
 
   console.error('starting Temporal dev server, PostgreSQL, worker and API…');
   const bench = await startBench(timeScale, values['temporal-db']);
@@ -47,23 +49,37 @@ async function main() {
       return;
     }
     const { worker: bareWorker, taskQueue } = await bench.startBareWorker();
-    const bare = barePath(bench.client, taskQueue, PUBLICITY_MS / timeScale);
+    // A new path each phase: bare's workflow ids are the path's, and a second phase must not find the first's.
+    const bare = () => barePath(bench.client, taskQueue, PUBLICITY_MS / timeScale);
     const ours = oursPath(bench.ours.url);
     const oursPids = () => ({ worker: bench.ours.worker.process.pid, api: bench.ours.api.process.pid });
     const barePids = () => ({ worker: bareWorker.process.pid });
     if (warmup) {
-      await runPhase('warm-up bare', warmup, concurrency, bare, barePids);
+      await runPhase('warm-up bare', warmup, concurrency, bare(), barePids);
       await runPhase('warm-up ours', warmup, concurrency, ours, oursPids);
     }
-    const b = await runPhase('bare', bases, concurrency, bare, barePids);
-    const o = await runPhase('ours', bases, concurrency, ours, oursPids);
-    for (const p of [b, o]) {
-      p.history = await historyFigures(bench.client, p.workflowIds);
-      p.historyEventsPerBase = p.history.eventsPerBase;
+    const settings = { bases, concurrency, warmup, rounds, timeScale, node: process.version, cpus: (await import('node:os')).cpus().length };
+    const runs: Comparison[] = [];
+    for (let i = 0; i < rounds; i++) {
+      // Each round alternates which side goes first: a machine warming up or slowing down favours neither.
+      const tag = rounds > 1 ? ` ${i + 1}/${rounds}` : '';
+      const phases = {
+        bare: () => runPhase(`bare${tag}`, bases, concurrency, bare(), barePids),
+        ours: () => runPhase(`ours${tag}`, bases, concurrency, ours, oursPids),
+      };
+      const done: Partial<Record<keyof typeof phases, PhaseResult>> = {};
+      for (const side of i % 2 === 0 ? (['bare', 'ours'] as const) : (['ours', 'bare'] as const)) done[side] = await phases[side]();
+      const { bare: b, ours: o } = done as Record<keyof typeof phases, PhaseResult>;
+      for (const p of [b, o]) {
+        p.history = await historyFigures(bench.client, p.workflowIds);
+        p.historyEventsPerBase = p.history.eventsPerBase;
+      }
+      runs.push(compare(settings, o, b));
     }
-    const c = compare({ bases, concurrency, warmup, timeScale, node: process.version, cpus: (await import('node:os')).cpus().length }, o, b);
+    const c = medianRound(runs);
     printComparison(c);
-    writeJson(values.json, c);
+    if (rounds > 1) printRounds(runs);
+    writeJson(values.json, roundsJson(c, runs));
   } finally {
     await bench.stop();
   }

@@ -24,7 +24,10 @@ export function timedClient(http: HttpClient, lat: Latencies): HttpClient {
           continue;
         }
         if (r.status >= 300) lat.errors += 1;
-        else lat.add(performance.now() - t0, kindOf(a));
+        else {
+          lat.add(performance.now() - t0, kindOf(a));
+          lat.addServerTiming(r.headers.get('server-timing'));
+        }
         return r;
       }
     };

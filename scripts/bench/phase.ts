@@ -16,6 +16,8 @@ export interface PhaseResult {
   maxMs: number;
   /** Latency by action (ours) or by kind of update (bare). */
   byAction: Record<string, { count: number; p50Ms: number; p99Ms: number }>;
+  /** Ours only: the API's steps of a decision, from its Server-Timing header. */
+  bySteps: Record<string, { count: number; p50Ms: number; p99Ms: number }>;
   failedDecisions: number;
   retriedDecisions: number;
   wallSec: number;
@@ -71,6 +73,7 @@ export async function runPhase(label: string, n: number, concurrency: number, pa
     p99Ms: s.p99Ms,
     maxMs: s.maxMs,
     byAction: decisions.kinds(),
+    bySteps: decisions.kinds(decisions.bySteps),
     failedDecisions: s.errors,
     retriedDecisions: s.retries,
     wallSec: round(wallSec),

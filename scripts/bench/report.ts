@@ -65,8 +65,39 @@ export function printComparison(c: Comparison): void {
   for (const [side, p] of [['ours', c.ours], ['bare', c.bare]] as const) {
     const kinds = Object.entries(p.byAction ?? {}).map(([k, v]) => `${k} ${v.p50Ms}/${v.p99Ms}`);
     if (kinds.length) console.log(`${side}, p50/p99 ms by action: ${kinds.join(', ')}`);
+    const steps = Object.entries(p.bySteps ?? {}).map(([k, v]) => `${k} ${v.p50Ms}/${v.p99Ms}`);
+    if (steps.length) console.log(`${side}, p50/p99 ms by step in the API (Server-Timing): ${steps.join(', ')}`);
     if (p.firstError) console.log(`${side}: first failure: ${p.firstError}`);
   }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+/** The round whose throughput ratio is the median: its table is the one printed. */
+export function medianRound(runs: Comparison[]): Comparison {
+  const m = median(runs.map((r) => r.ratio.throughput));
+  return runs.find((r) => r.ratio.throughput === m)!;
+}
+
+const spreadOf = (xs: number[]) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), each: xs });
+
+/** One round's ratio is ± 0.1 on a shared machine: the spread over rounds is the figure to quote. */
+export function printRounds(runs: Comparison[]): void {
+  const line = (name: string, xs: number[]) => {
+    const s = spreadOf(xs);
+    console.log(`${name}: ${s.each.join(', ')} → median ${s.median} (${s.min}-${s.max})`);
+  };
+  console.log(`over ${runs.length} rounds, bare and ours going first in turn (the table above is the median round's):`);
+  line('  decisions per second, ours / bare', runs.map((r) => r.ratio.throughput));
+  line('  p99 latency, ours / bare', runs.map((r) => r.ratio.p99));
+}
+
+/** One round: the comparison as it is. Several: the median round, with every round's figures and the spread. */
+export function roundsJson(c: Comparison, runs: Comparison[]) {
+  if (runs.length === 1) return c;
+  const throughput = spreadOf(runs.map((r) => r.ratio.throughput));
+  const p99 = spreadOf(runs.map((r) => r.ratio.p99));
+  return { ...c, spread: { throughput, p99 }, rounds: runs.map((r) => ({ ours: r.ours, bare: r.bare, ratio: r.ratio })) };
 }
 
 export function writeJson(file: string | undefined, data: unknown): void {

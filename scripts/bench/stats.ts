@@ -5,13 +5,20 @@ export class Latencies {
   readonly ms: number[] = [];
   /** The same samples by what was asked (an action, an update), to say where a tail comes from. */
   readonly byKind = new Map<string, number[]>();
+  /** The API's own account of each decision (its Server-Timing header), step by step. */
+  readonly bySteps = new Map<string, number[]>();
   errors = 0;
   /** Requests sent again after a 503; each still counts once, with the time to its final answer. */
   retries = 0;
 
   add(ms: number, kind?: string): void {
     this.ms.push(ms);
-    if (kind !== undefined) this.byKind.set(kind, [...(this.byKind.get(kind) ?? []), ms]);
+    if (kind !== undefined) push(this.byKind, kind, ms);
+  }
+
+  /** `read;dur=3.1, temporal;dur=80.2, total;dur=95.0` */
+  addServerTiming(header: string | null): void {
+    for (const m of (header ?? '').matchAll(/([\w-]+);dur=([\d.]+)/g)) push(this.bySteps, m[1], Number(m[2]));
   }
 
   /** Nearest-rank percentile: p99 of 100 samples is the 99th, never an interpolation below it. */
@@ -21,13 +28,19 @@ export class Latencies {
     return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
   }
 
-  kinds(): Record<string, { count: number; p50Ms: number; p99Ms: number }> {
-    return Object.fromEntries([...this.byKind].map(([k, ms]) => [k, { count: ms.length, p50Ms: round(this.pct(50, ms)), p99Ms: round(this.pct(99, ms)) }]));
+  kinds(of: Map<string, number[]> = this.byKind): Record<string, { count: number; p50Ms: number; p99Ms: number }> {
+    return Object.fromEntries([...of].map(([k, ms]) => [k, { count: ms.length, p50Ms: round(this.pct(50, ms)), p99Ms: round(this.pct(99, ms)) }]));
   }
 
   summary() {
     return { count: this.ms.length, errors: this.errors, retries: this.retries, p50Ms: round(this.pct(50)), p95Ms: round(this.pct(95)), p99Ms: round(this.pct(99)), maxMs: round(this.pct(100)) };
   }
+}
+
+function push(m: Map<string, number[]>, key: string, v: number): void {
+  const list = m.get(key);
+  if (list) list.push(v);
+  else m.set(key, [v]);
 }
 
 export const round = (x: number, digits = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : x);

@@ -1,5 +1,5 @@
 import { client, HttpClient, INDICATORS, staff } from '../support/http';
-import { rate, submit, toCertified, toPublicity } from '../support/journeys';
+import { publicitySteps, rate, submit, toCertified, toPublicity } from '../support/journeys';
 import { startStack, Stack } from '../support/stack';
 
 // Windows run 5,000,000 times faster: five working days take about a tenth of a second, a year
@@ -73,4 +73,23 @@ test('withdrawal is open to the applicant until recognition', async () => {
 
 function addDay(d: string): string {
   return new Date(Date.parse(d + 'T00:00:00Z') + 864e5).toISOString().slice(0, 10);
+}
+
+test("a decision's answer says where its time went; a refusal says it too, and nothing was sent on", async () => {
+  const b = await submit(http);
+  const [recommend, review] = publicitySteps();
+  const r = await http.act(b.id, recommend.who(b), recommend.type, recommend.extra, { 'Idempotency-Key': 'timing-1' });
+  expect(r.status).toBe(200);
+  const steps = timings(r.headers.get('server-timing'));
+  expect(Object.keys(steps)).toEqual(['read', 'outstanding', 'temporal', 'write', 'total']);
+  // The steps happen one after another inside the request, so together they fit in its total.
+  expect(steps.read + steps.outstanding + steps.temporal + steps.write).toBeLessThanOrEqual(steps.total);
+
+  const refused = await http.act(b.id, recommend.who(b), review.type, review.extra);
+  expect(refused.status).toBe(403);
+  expect(Object.keys(timings(refused.headers.get('server-timing')))).toEqual(['read', 'total']);
+});
+
+function timings(header: string | null): Record<string, number> {
+  return Object.fromEntries((header ?? '').split(', ').map((s) => [s.split(';')[0], Number(/dur=([\d.]+)/.exec(s)?.[1])]));
 }
