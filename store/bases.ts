@@ -1,18 +1,43 @@
 import { Pool } from 'pg';
-import { BaseState, Stage } from '../domain';
+import { BaseScope, BaseState, Stage } from '../domain';
 
 export async function getBaseState(pool: Pool, id: string): Promise<BaseState | undefined> {
   const { rows } = await pool.query('SELECT state FROM bases WHERE id = $1', [id]);
   return rows[0]?.state;
 }
 
-/** The base, and whether a command has already left an event on it: a keyed request costs one round trip. */
-export async function getBaseKnowing(pool: Pool, id: string, commandId: string): Promise<{ state: BaseState; known: boolean } | undefined> {
+/** What a decision needs of its base before it is sent. */
+export interface DecisionTarget {
+  id: string;
+  stage: Stage;
+  scope: BaseScope;
+  /** The keyed command has already left an event: it is answered from the read model. */
+  known: boolean;
+  /** This read wrote the outstanding row for `updateId`: a refusal before the send deletes it. */
+  owed: boolean;
+  updateId: string;
+}
+
+/**
+ * A decision's way in, in one round trip: the base's stage and who may act on it (columns, not
+ * the state document), whether a keyed command has already been applied, and, unless it has or the
+ * base is closed, the outstanding row, which must stand before the update is sent.
+ */
+export async function readAndOwe(pool: Pool, id: string, updateId: string, keyed: boolean, closed: readonly Stage[]): Promise<DecisionTarget | undefined> {
   const { rows } = await pool.query(
-    'SELECT state, EXISTS (SELECT 1 FROM base_events WHERE base_id = $1 AND command_id = $2) AS known FROM bases WHERE id = $1',
-    [id, commandId],
+    `WITH b AS (
+       SELECT id, stage, district, credit_code,
+              $3::boolean AND EXISTS (SELECT 1 FROM base_events WHERE base_id = $1 AND command_id = $2) AS known
+       FROM bases WHERE id = $1),
+     o AS (
+       INSERT INTO outstanding_decisions (base_id, update_id)
+       SELECT id, $2 FROM b WHERE NOT known AND stage <> ALL ($4::text[])
+       ON CONFLICT DO NOTHING RETURNING 1)
+     SELECT b.*, EXISTS (SELECT 1 FROM o) AS owed FROM b`,
+    [id, updateId, keyed, closed],
   );
-  return rows[0];
+  const r = rows[0];
+  return r && { id: r.id, stage: r.stage, scope: { district: r.district, creditCode: r.credit_code }, known: r.known, owed: r.owed, updateId };
 }
 
 export interface BaseFilter {

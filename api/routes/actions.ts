@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import express, { Router } from 'express';
-import { ACTION_RULES, ActionCommand, ActionType, Actor, authorize, BaseState, BaseView, formatInstant, isTerminal, ObjectionCommand, scopeOf, toView } from '../../domain';
-import { getBaseState } from '../../store/bases';
+import { ACTION_RULES, ActionCommand, ActionType, Actor, authorize, BaseState, BaseView, formatInstant, isTerminal, ObjectionCommand, toView } from '../../domain';
+import { DecisionTarget, getBaseState } from '../../store/bases';
 import { hasCommand } from '../../store/events';
 import { requireActor } from '../auth';
 import { isWorkflowClosed } from '../dependency-errors';
@@ -13,7 +13,7 @@ import { sendDecision } from '../record-decision';
 import { rateLimit } from '../rate-limit';
 import { parseAction, objectionSchema } from '../schemas/actions';
 import { stepsOf } from '../server-timing';
-import { loadBaseKnowing } from './load-base';
+import { loadDecisionTarget, orTakeBack } from './load-base';
 
 /**
  * A retry of a decision already made (its event is in the table) answers from the read model, as
@@ -21,10 +21,16 @@ import { loadBaseKnowing } from './load-base';
  * accepted update (applying nothing), and the answer holds even once the base has closed or its
  * workflow has continued as new. Anything else sent to a closed base hears 409.
  */
-function answerFromReadModel(state: BaseState, actor: Actor, known: boolean): BaseView | undefined {
+function closedOrKnown(state: BaseState, actor: Actor, known: boolean): BaseView {
   if (known) return toView(state, actor);
-  if (isTerminal(state.stage)) throw conflict(`the base is ${state.stage}`, state.stage, []);
-  return undefined;
+  throw conflict(`the base is ${state.stage}`, state.stage, []);
+}
+
+/** The read-model answer a decision gets without going to Temporal, if any. */
+async function answerFromReadModel(deps: ApiDeps, base: DecisionTarget, actor: Actor): Promise<BaseView | undefined> {
+  if (!base.known && !isTerminal(base.stage)) return undefined;
+  const state = await getBaseState(deps.pool, base.id);
+  return state && closedOrKnown(state, actor, base.known);
 }
 
 /**
@@ -34,7 +40,7 @@ function answerFromReadModel(state: BaseState, actor: Actor, known: boolean): Ba
 async function closedMeanwhile(deps: ApiDeps, baseId: string, cmd: { commandId: string; actor: Actor }, err: unknown): Promise<BaseView> {
   if (!isWorkflowClosed(err)) throw err;
   const now = await getBaseState(deps.pool, baseId);
-  if (now && isTerminal(now.stage)) return answerFromReadModel(now, cmd.actor, await hasCommand(deps.pool, baseId, cmd.commandId))!;
+  if (now && isTerminal(now.stage)) return closedOrKnown(now, cmd.actor, await hasCommand(deps.pool, baseId, cmd.commandId));
   const { stage } = await deps.gateway.closedView(baseId).catch(() => ({ stage: undefined }));
   if (stage && isTerminal(stage)) throw conflict(`the base is ${stage}`, stage, []);
   throw err;
@@ -50,16 +56,18 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     const key = idempotencyKey(req);
     const commandId = `act-${idFor(key, 'act', id, actor.sub)}`;
     const steps = stepsOf(res);
-    const { state, known } = await steps.time('read', () => loadBaseKnowing(deps, id, key === undefined ? undefined : commandId));
-    const type = req.body?.type;
-    if (typeof type === 'string' && Object.hasOwn(ACTION_RULES, type)) authorize(actor, type as ActionType, scopeOf(state));
-    const parsed = parseAction(req.body);
-    if (!parsed.success) throw fromZodError(parsed.error);
-    const cmd = { ...parsed.data, actor, at: formatInstant(deps.now()), commandId } as ActionCommand;
-    const answered = answerFromReadModel(state, actor, known);
+    const base = await steps.time('read', () => loadDecisionTarget(deps, id, commandId, key !== undefined));
+    const cmd = await orTakeBack(deps, base, async () => {
+      const type = req.body?.type;
+      if (typeof type === 'string' && Object.hasOwn(ACTION_RULES, type)) authorize(actor, type as ActionType, base.scope);
+      const parsed = parseAction(req.body);
+      if (!parsed.success) throw fromZodError(parsed.error);
+      if (!base.known && !isTerminal(base.stage)) await gate.require();
+      return { ...parsed.data, actor, at: formatInstant(deps.now()), commandId } as ActionCommand;
+    });
+    const answered = await answerFromReadModel(deps, base, actor);
     if (answered) return void res.json(answered);
-    await gate.require();
-    res.json(await sendDecision(deps, state.id, cmd.commandId, actor, () => deps.gateway.act(state.id, cmd), steps).catch((err) => closedMeanwhile(deps, state.id, cmd, err)));
+    res.json(await sendDecision(deps, base.id, cmd.commandId, actor, () => deps.gateway.act(base.id, cmd), steps, base.owed).catch((err) => closedMeanwhile(deps, base.id, cmd, err)));
   });
 
   r.post('/api/bases/:id/objections', rateLimit(deps.config.OBJECTIONS_PER_MINUTE), json, async (req, res) => {
@@ -71,21 +79,23 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     const objectionId = idFor(key, 'objection', id, addressHash);
     const commandId = `objection-${objectionId}`;
     const steps = stepsOf(res);
-    const { state, known } = await steps.time('read', () => loadBaseKnowing(deps, id, key === undefined ? undefined : commandId));
-    const parsed = objectionSchema.safeParse(req.body);
-    if (!parsed.success) throw fromZodError(parsed.error);
-    const cmd: ObjectionCommand = {
-      type: 'file_objection',
-      objectionId,
-      ...parsed.data,
-      actor: { sub: `public-${addressHash}`, name: parsed.data.name, role: 'public' },
-      at: formatInstant(deps.now()),
-      commandId,
-    };
-    if (known) return void res.status(201).json({ id: objectionId });
-    if (state.stage !== 'publicity') throw conflict('objections are taken only during publicity', state.stage, []);
-    await gate.require();
-    await sendDecision(deps, state.id, cmd.commandId, cmd.actor, () => deps.gateway.act(state.id, cmd), steps).catch((err) => closedMeanwhile(deps, state.id, cmd, err));
+    const base = await steps.time('read', () => loadDecisionTarget(deps, id, commandId, key !== undefined));
+    const cmd = await orTakeBack(deps, base, async (): Promise<ObjectionCommand> => {
+      const parsed = objectionSchema.safeParse(req.body);
+      if (!parsed.success) throw fromZodError(parsed.error);
+      if (!base.known && base.stage !== 'publicity') throw conflict('objections are taken only during publicity', base.stage, []);
+      if (!base.known) await gate.require();
+      return {
+        type: 'file_objection',
+        objectionId,
+        ...parsed.data,
+        actor: { sub: `public-${addressHash}`, name: parsed.data.name, role: 'public' },
+        at: formatInstant(deps.now()),
+        commandId,
+      };
+    });
+    if (base.known) return void res.status(201).json({ id: objectionId });
+    await sendDecision(deps, base.id, cmd.commandId, cmd.actor, () => deps.gateway.act(base.id, cmd), steps, base.owed).catch((err) => closedMeanwhile(deps, base.id, cmd, err));
     res.status(201).json({ id: objectionId });
   });
 

@@ -1,5 +1,6 @@
-import { BaseState } from '../../domain';
-import { getBaseKnowing, getBaseState } from '../../store/bases';
+import { BaseState, TERMINAL_STAGES } from '../../domain';
+import { dropOutstanding } from '../../store/outstanding';
+import { DecisionTarget, getBaseState, readAndOwe } from '../../store/bases';
 import { ApiDeps } from '../deps';
 import { notFound } from '../problem';
 import { idParam } from '../schemas/common';
@@ -13,8 +14,16 @@ async function found<T>(id: string, read: () => Promise<T | undefined>): Promise
 
 export const loadBase = (deps: ApiDeps, id: string): Promise<BaseState> => found(id, () => getBaseState(deps.pool, id));
 
-/** The base and whether `commandId` (a keyed request's) has already been applied to it; unkeyed, never. */
-export async function loadBaseKnowing(deps: ApiDeps, id: string, commandId: string | undefined): Promise<{ state: BaseState; known: boolean }> {
-  if (commandId === undefined) return { state: await loadBase(deps, id), known: false };
-  return found(id, () => getBaseKnowing(deps.pool, id, commandId));
+/** The base a decision is for, its outstanding row written unless the key was applied or the base is closed. */
+export const loadDecisionTarget = (deps: ApiDeps, id: string, updateId: string, keyed: boolean): Promise<DecisionTarget> =>
+  found(id, () => readAndOwe(deps.pool, id, updateId, keyed, TERMINAL_STAGES));
+
+/** A refusal between that read and the send (403, 422, 409, 503) takes back the row the read wrote. */
+export async function orTakeBack<T>(deps: ApiDeps, base: DecisionTarget, fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (base.owed) await dropOutstanding(deps.pool, base.id, base.updateId).catch(() => undefined);
+    throw err;
+  }
 }
