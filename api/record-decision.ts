@@ -28,10 +28,8 @@ export async function sendDecision(
   actor: Actor,
   send: () => Promise<UpdateAnswer>,
   steps = new Steps(),
-  /** The caller's read already wrote the outstanding row. */
-  owed = false,
 ): Promise<BaseView> {
-  if (!owed) await steps.time('outstanding', () => recordOutstanding(deps.pool, baseId, updateId));
+  await steps.time('outstanding', () => recordOutstanding(deps.pool, baseId, updateId));
   let answer: UpdateAnswer;
   try {
     answer = await steps.time('temporal', send);

@@ -13,31 +13,22 @@ export interface DecisionTarget {
   scope: BaseScope;
   /** The keyed command has already left an event: it is answered from the read model. */
   known: boolean;
-  /** This read wrote the outstanding row for `updateId`: a refusal before the send deletes it. */
-  owed: boolean;
-  updateId: string;
 }
 
 /**
- * A decision's way in, in one round trip: the base's stage and who may act on it (columns, not
- * the state document), whether a keyed command has already been applied, and, unless it has or the
- * base is closed, the outstanding row, which must stand before the update is sent.
+ * A decision's way in, in one round trip: the base's stage and who may act on it (columns, not the
+ * state document, which only an answer from the read model needs), and whether a keyed command
+ * has already been applied.
  */
-export async function readAndOwe(pool: Pool, id: string, updateId: string, keyed: boolean, closed: readonly Stage[]): Promise<DecisionTarget | undefined> {
+export async function getDecisionTarget(pool: Pool, id: string, commandId: string, keyed: boolean): Promise<DecisionTarget | undefined> {
   const { rows } = await pool.query(
-    `WITH b AS (
-       SELECT id, stage, district, credit_code,
-              $3::boolean AND EXISTS (SELECT 1 FROM base_events WHERE base_id = $1 AND command_id = $2) AS known
-       FROM bases WHERE id = $1),
-     o AS (
-       INSERT INTO outstanding_decisions (base_id, update_id)
-       SELECT id, $2 FROM b WHERE NOT known AND stage <> ALL ($4::text[])
-       ON CONFLICT DO NOTHING RETURNING 1)
-     SELECT b.*, EXISTS (SELECT 1 FROM o) AS owed FROM b`,
-    [id, updateId, keyed, closed],
+    `SELECT id, stage, district, credit_code,
+            $3::boolean AND EXISTS (SELECT 1 FROM base_events WHERE base_id = $1 AND command_id = $2) AS known
+     FROM bases WHERE id = $1`,
+    [id, commandId, keyed],
   );
   const r = rows[0];
-  return r && { id: r.id, stage: r.stage, scope: { district: r.district, creditCode: r.credit_code }, known: r.known, owed: r.owed, updateId };
+  return r && { id: r.id, stage: r.stage, scope: { district: r.district, creditCode: r.credit_code }, known: r.known };
 }
 
 export interface BaseFilter {

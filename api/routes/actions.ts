@@ -13,7 +13,7 @@ import { sendDecision } from '../record-decision';
 import { rateLimit } from '../rate-limit';
 import { parseAction, objectionSchema } from '../schemas/actions';
 import { stepsOf } from '../server-timing';
-import { loadDecisionTarget, orTakeBack } from './load-base';
+import { loadDecisionTarget } from './load-base';
 
 /**
  * A retry of a decision already made (its event is in the table) answers from the read model, as
@@ -57,17 +57,15 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     const commandId = `act-${idFor(key, 'act', id, actor.sub)}`;
     const steps = stepsOf(res);
     const base = await steps.time('read', () => loadDecisionTarget(deps, id, commandId, key !== undefined));
-    const cmd = await orTakeBack(deps, base, async () => {
-      const type = req.body?.type;
-      if (typeof type === 'string' && Object.hasOwn(ACTION_RULES, type)) authorize(actor, type as ActionType, base.scope);
-      const parsed = parseAction(req.body);
-      if (!parsed.success) throw fromZodError(parsed.error);
-      if (!base.known && !isTerminal(base.stage)) await gate.require();
-      return { ...parsed.data, actor, at: formatInstant(deps.now()), commandId } as ActionCommand;
-    });
+    const type = req.body?.type;
+    if (typeof type === 'string' && Object.hasOwn(ACTION_RULES, type)) authorize(actor, type as ActionType, base.scope);
+    const parsed = parseAction(req.body);
+    if (!parsed.success) throw fromZodError(parsed.error);
+    const cmd = { ...parsed.data, actor, at: formatInstant(deps.now()), commandId } as ActionCommand;
     const answered = await answerFromReadModel(deps, base, actor);
     if (answered) return void res.json(answered);
-    res.json(await sendDecision(deps, base.id, cmd.commandId, actor, () => deps.gateway.act(base.id, cmd), steps, base.owed).catch((err) => closedMeanwhile(deps, base.id, cmd, err)));
+    await gate.require();
+    res.json(await sendDecision(deps, base.id, cmd.commandId, actor, () => deps.gateway.act(base.id, cmd), steps).catch((err) => closedMeanwhile(deps, base.id, cmd, err)));
   });
 
   r.post('/api/bases/:id/objections', rateLimit(deps.config.OBJECTIONS_PER_MINUTE), json, async (req, res) => {
@@ -80,22 +78,20 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     const commandId = `objection-${objectionId}`;
     const steps = stepsOf(res);
     const base = await steps.time('read', () => loadDecisionTarget(deps, id, commandId, key !== undefined));
-    const cmd = await orTakeBack(deps, base, async (): Promise<ObjectionCommand> => {
-      const parsed = objectionSchema.safeParse(req.body);
-      if (!parsed.success) throw fromZodError(parsed.error);
-      if (!base.known && base.stage !== 'publicity') throw conflict('objections are taken only during publicity', base.stage, []);
-      if (!base.known) await gate.require();
-      return {
-        type: 'file_objection',
-        objectionId,
-        ...parsed.data,
-        actor: { sub: `public-${addressHash}`, name: parsed.data.name, role: 'public' },
-        at: formatInstant(deps.now()),
-        commandId,
-      };
-    });
+    const parsed = objectionSchema.safeParse(req.body);
+    if (!parsed.success) throw fromZodError(parsed.error);
+    const cmd: ObjectionCommand = {
+      type: 'file_objection',
+      objectionId,
+      ...parsed.data,
+      actor: { sub: `public-${addressHash}`, name: parsed.data.name, role: 'public' },
+      at: formatInstant(deps.now()),
+      commandId,
+    };
     if (base.known) return void res.status(201).json({ id: objectionId });
-    await sendDecision(deps, base.id, cmd.commandId, cmd.actor, () => deps.gateway.act(base.id, cmd), steps, base.owed).catch((err) => closedMeanwhile(deps, base.id, cmd, err));
+    if (base.stage !== 'publicity') throw conflict('objections are taken only during publicity', base.stage, []);
+    await gate.require();
+    await sendDecision(deps, base.id, cmd.commandId, cmd.actor, () => deps.gateway.act(base.id, cmd), steps).catch((err) => closedMeanwhile(deps, base.id, cmd, err));
     res.status(201).json({ id: objectionId });
   });
 

@@ -1,6 +1,5 @@
-import { BaseState, TERMINAL_STAGES } from '../../domain';
-import { dropOutstanding } from '../../store/outstanding';
-import { DecisionTarget, getBaseState, readAndOwe } from '../../store/bases';
+import { BaseState } from '../../domain';
+import { DecisionTarget, getBaseState, getDecisionTarget } from '../../store/bases';
 import { ApiDeps } from '../deps';
 import { notFound } from '../problem';
 import { idParam } from '../schemas/common';
@@ -14,16 +13,6 @@ async function found<T>(id: string, read: () => Promise<T | undefined>): Promise
 
 export const loadBase = (deps: ApiDeps, id: string): Promise<BaseState> => found(id, () => getBaseState(deps.pool, id));
 
-/** The base a decision is for, its outstanding row written unless the key was applied or the base is closed. */
-export const loadDecisionTarget = (deps: ApiDeps, id: string, updateId: string, keyed: boolean): Promise<DecisionTarget> =>
-  found(id, () => readAndOwe(deps.pool, id, updateId, keyed, TERMINAL_STAGES));
-
-/** A refusal between that read and the send (403, 422, 409, 503) takes back the row the read wrote. */
-export async function orTakeBack<T>(deps: ApiDeps, base: DecisionTarget, fn: () => T | Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (base.owed) await dropOutstanding(deps.pool, base.id, base.updateId).catch(() => undefined);
-    throw err;
-  }
-}
+/** The base a decision is for, and whether a keyed command was already applied to it. */
+export const loadDecisionTarget = (deps: ApiDeps, id: string, commandId: string, keyed: boolean): Promise<DecisionTarget> =>
+  found(id, () => getDecisionTarget(deps.pool, id, commandId, keyed));
