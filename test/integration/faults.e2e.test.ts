@@ -5,6 +5,7 @@ import { check, FaultSpan, Findings } from '../../scripts/chaos/check';
 import { Accepted, journey, JourneyContext } from '../../scripts/chaos/journey';
 import { CallStats, newStats } from '../../scripts/chaos/persistently';
 import { client, HttpClient, staff } from '../support/http';
+import { submit, toPublicity } from '../support/journeys';
 import { startStack, Stack } from '../support/stack';
 import { startTcpProxy } from '../support/tcp-proxy';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -121,17 +122,16 @@ test('the Temporal server stopped and restarted on its SQLite file during public
     const driving = drive(stack, timeScale, [0, 2, 3, 5, 7, 8, 9, 10, 13], stats, accepted);
     for (let i = 0; i < 600 && (await stageCount(stack, 'publicity')) < 3; i++) await sleep(100);
     expect(await stageCount(stack, 'publicity')).toBeGreaterThanOrEqual(3);
-    // The base whose window opened last: an older one's could close while Temporal stops (up to 5 s).
-    const inPublicity = (
-      await stack.pool.query(
-        `SELECT b.id FROM bases b JOIN base_events e ON e.base_id = b.id AND e.type = 'PublicityScheduled'
-         WHERE b.stage = 'publicity' ORDER BY e.at DESC LIMIT 1`,
-      )
-    ).rows[0].id;
+    // The objection goes to a base of the test's own, just put in publicity: a journey's base may
+    // leave publicity at any moment (an upheld objection rejects it), and an older window could
+    // close while the server stops (up to 5 s).
+    const http = client(stack.url);
+    const own = await submit(http);
+    await toPublicity(http, own);
+    const inPublicity = own.id;
 
     const from = Date.now();
     await temporal.stop(5000);
-    const http = client(stack.url);
     try {
       await Promise.all([
         expectUnavailable(http, 'POST', `/api/bases/${inPublicity}/objections`, { body: { name: '王五', contact: '13900000000', reason: '材料不实' } }),
