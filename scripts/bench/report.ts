@@ -81,7 +81,7 @@ export function medianRound(runs: Comparison[]): Comparison {
 
 const spreadOf = (xs: number[]) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), each: xs });
 
-/** One round's ratio is ± 0.1 on a shared machine: the spread over rounds is the figure to quote. */
+/** One round's ratio moves by ± 0.06 on this machine: the spread over rounds is the figure to quote. */
 export function printRounds(runs: Comparison[]): void {
   const line = (name: string, xs: number[]) => {
     const s = spreadOf(xs);
