@@ -63,13 +63,16 @@ async function main() {
     for (let i = 0; i < rounds; i++) {
       // Each round alternates which side goes first: a machine warming up or slowing down favours neither.
       const tag = rounds > 1 ? ` ${i + 1}/${rounds}` : '';
-      const phases = {
-        bare: () => runPhase(`bare${tag}`, bases, concurrency, bare(), barePids),
-        ours: () => runPhase(`ours${tag}`, bases, concurrency, ours, oursPids),
-      };
-      const done: Partial<Record<keyof typeof phases, PhaseResult>> = {};
-      for (const side of i % 2 === 0 ? (['bare', 'ours'] as const) : (['ours', 'bare'] as const)) done[side] = await phases[side]();
-      const { bare: b, ours: o } = done as Record<keyof typeof phases, PhaseResult>;
+      const runBare = () => runPhase(`bare${tag}`, bases, concurrency, bare(), barePids);
+      const runOurs = () => runPhase(`ours${tag}`, bases, concurrency, ours, oursPids);
+      let b: PhaseResult, o: PhaseResult;
+      if (i % 2 === 0) {
+        b = await runBare();
+        o = await runOurs();
+      } else {
+        o = await runOurs();
+        b = await runBare();
+      }
       for (const p of [b, o]) {
         p.history = await historyFigures(bench.client, p.workflowIds);
         p.historyEventsPerBase = p.history.eventsPerBase;

@@ -1,6 +1,6 @@
 import { Client } from '@temporalio/client';
 import { cpuByPart, cpuSince } from './cpu';
-import { inParallel, Latencies, PeakMemory, progress, round } from './stats';
+import { inParallel, Latencies, median, PeakMemory, progress, round } from './stats';
 
 /** One side's whole path for one base; returns the workflow id it drove. */
 export type Path = (index: number, decisions: Latencies) => Promise<string>;
@@ -85,7 +85,6 @@ export async function runPhase(label: string, n: number, concurrency: number, pa
 }
 
 const ms = (t?: { seconds?: unknown; nanos?: number | null } | null) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
-const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN);
 
 export interface HistoryFigures {
   /** Mean length of a sampled workflow's history. */

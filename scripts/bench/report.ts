@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { PhaseResult } from './phase';
-import { round } from './stats';
+import { median, round } from './stats';
 
 export interface Comparison {
   settings: Record<string, unknown>;
@@ -70,8 +70,6 @@ export function printComparison(c: Comparison): void {
     if (p.firstError) console.log(`${side}: first failure: ${p.firstError}`);
   }
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 /** The round whose throughput ratio is the median: its table is the one printed. */
 export function medianRound(runs: Comparison[]): Comparison {

@@ -43,6 +43,9 @@ function push(m: Map<string, number[]>, key: string, v: number): void {
   else m.set(key, [v]);
 }
 
+/** The middle sample (the upper of two): always one that was measured. */
+export const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN);
+
 export const round = (x: number, digits = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : x);
 
 /** Current and peak resident memory of a process in MB, from /proc (Linux). */
