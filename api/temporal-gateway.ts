@@ -3,6 +3,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { BaseView, PersonCommand, SubmitCommand } from '../domain';
 import type { baseWorkflow, BaseWorkflowInput } from '../workflows/base.workflow';
+import { CODE_GENERATION } from '../workflows/generation';
 import { readyUpdateId, workflowIdOf } from '../workflows/ids';
 import { actUpdate, calendarLoadedSignal, readyUpdate, UpdateAnswer } from '../workflows/messages';
 import { isTransientRefusal } from './dependency-errors';
@@ -53,6 +54,7 @@ export class TemporalGateway {
       timeScale: this.o.timeScale,
       submission: cmd,
       continueAsNewAfterEvents: this.o.continueAsNewAfterEvents,
+      generation: CODE_GENERATION,
     };
     // An operation serves one call only; a resend gets its own.
     const start = () =>

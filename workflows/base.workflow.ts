@@ -22,6 +22,7 @@ import {
 } from '../domain';
 import type { Activities } from '../activities';
 import { actSignal, actUpdate, calendarLoadedSignal, DecisionAnswer, readyUpdate, viewQuery } from './messages';
+import { CODE_GENERATION, takesPatchesUnmarked } from './generation';
 import { SEARCH_ATTRIBUTES as SA } from './search-attributes';
 
 // A decision is never dropped: persistence retries until PostgreSQL answers again.
@@ -37,8 +38,6 @@ const { persistDecision } = wf.proxyActivities<Activities>({ startToCloseTimeout
  * task, so only decisions in the history reach the table and the read model.
  */
 const PERSIST_AFTER_COMMIT = 'persist-after-commit';
-const persist = (batch: Parameters<Activities['persistDecision']>[0]) =>
-  wf.patched(PERSIST_AFTER_COMMIT) ? persistDecision(batch) : local.persistDecision(batch);
 
 /**
  * Since this patch a decision sent by update comes back in the update's answer and the API writes
@@ -49,12 +48,11 @@ const persist = (batch: Parameters<Activities['persistDecision']>[0]) =>
  */
 const ANSWER_CARRIES_DECISION = 'answer-carries-decision';
 
-/** The records one update made (its decision and what the system did at once because of it). */
+/** The records one update, wake-up or signal made (its decision and what the system did at once because of it). */
 interface Sink {
   records: EventRecord[];
   state?: BaseState;
 }
-const newSink = (): Sink | undefined => (wf.patched(ANSWER_CARRIES_DECISION) ? { records: [] } : undefined);
 
 /** When the workflow wakes for a window, in real (possibly TIME_SCALEd) time. */
 interface Wake {
@@ -71,6 +69,8 @@ export interface BaseWorkflowInput {
   carried?: { state: BaseState; wake?: Wake; recentCommandIds: string[] };
   /** Continue as new after this many history events (operators and tests); Temporal's own hint always applies. */
   continueAsNewAfterEvents?: number;
+  /** CODE_GENERATION of the code that started the run (./generation); absent in runs started before generation 4. */
+  generation?: number;
 }
 
 const RECENT_IDS = 500;
@@ -102,6 +102,11 @@ function decideOrFail(state: BaseState | undefined, cmd: Command): DomainEvent[]
 
 export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> {
   const info = wf.workflowInfo();
+  const modern = takesPatchesUnmarked(input.generation);
+  const patched = (id: string) => modern || wf.patched(id);
+  const persist = (batch: Parameters<Activities['persistDecision']>[0]) =>
+    patched(PERSIST_AFTER_COMMIT) ? persistDecision(batch) : local.persistDecision(batch);
+  const newSink = (): Sink | undefined => (patched(ANSWER_CARRIES_DECISION) ? { records: [] } : undefined);
   let state = input.carried?.state;
   const recent = [...(input.carried?.recentCommandIds ?? [])];
   let wake = input.carried?.wake;
@@ -142,11 +147,33 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
       sink.records.push(...records);
       sink.state = next;
     } else {
-      const batch = { workflowId: info.workflowId, runId: info.runId, records, state: next };
-      persisted = persisted.then(() => persist(batch));
+      queuePersist(records, next);
     }
-    syncSearchAttributes(next);
+    if (!modern) syncSearchAttributes(next);
   }
+
+  /** Persistence of a batch queued behind every earlier one, so the read model never goes back. */
+  function queuePersist(records: EventRecord[], s: BaseState): void {
+    const batch = { workflowId: info.workflowId, runId: info.runId, records, state: s };
+    persisted = persisted.then(() => persist(batch));
+  }
+
+  /**
+   * Runs what nobody waits on (a wake-up, a signal); a modern run persists all it decided as one
+   * batch. An older run gets `work`'s own promise, so its replay keeps its recorded order.
+   */
+  function unattended(work: (sink?: Sink) => Promise<void>): Promise<void> {
+    if (!modern) return work();
+    const sink: Sink = { records: [] };
+    return work(sink).finally(() => {
+      if (sink.state) queuePersist(sink.records, sink.state);
+    });
+  }
+
+  /** A modern run sets its search attributes once a step, after everything the step decided. */
+  const searchable = () => {
+    if (modern) syncSearchAttributes(current());
+  };
 
   const answer = (sink: Sink): DecisionAnswer => ({ runId: info.runId, state: sink.state ?? current(), records: sink.records });
 
@@ -230,7 +257,7 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
       wf.log.warn('signalled command refused', { type: cmd.type, actor: cmd.actor, error: String(err) });
       return;
     }
-    await accept(cmd);
+    await unattended((sink) => accept(cmd, sink));
   });
 
   // The submission's records, answered to every ready update of this run (a resent submission too).
@@ -274,7 +301,8 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
   }
 
   while (!isTerminal(current().stage)) {
-    await settle(formatInstant(Date.now()));
+    await unattended((sink) => settle(formatInstant(Date.now()), sink));
+    searchable();
     wake = planWake(current(), wake, input.timeScale);
     if (timer && timer.wake !== wake) {
       timer.cancel();
@@ -291,8 +319,10 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
       if (fired && timer === armed) {
         timer = undefined;
         wake = undefined;
-        runSystem(system(armed.wake.dueAt, { type: armed.wake.kind }));
-        await settle(armed.wake.dueAt);
+        await unattended((sink) => {
+          runSystem(system(armed.wake.dueAt, { type: armed.wake.kind }), sink);
+          return settle(armed.wake.dueAt, sink);
+        });
       }
     } else if (awaitingCalendar) {
       // The signal from PUT /api/calendar is the fast path; this recheck covers a lost one.
@@ -301,16 +331,19 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
       await wf.condition(changed);
     }
     if (continueAsNewDue() && !isTerminal(current().stage)) {
+      searchable();
       await wf.condition(wf.allHandlersFinished);
       await persisted;
       await wf.continueAsNew<typeof baseWorkflow>({
         baseId: input.baseId,
         timeScale: input.timeScale,
         continueAsNewAfterEvents: input.continueAsNewAfterEvents,
+        generation: CODE_GENERATION,
         carried: { state: current(), wake, recentCommandIds: recent },
       });
     }
   }
+  searchable();
   await wf.condition(wf.allHandlersFinished);
   await persisted;
   return toView(current());

@@ -11,7 +11,7 @@ export const HISTORIES_DIR = path.join(__dirname, '..', 'histories');
  * `npm run record-histories` writes into the current one; a patch() that changes the commands a
  * workflow issues starts a new generation.
  */
-export const CURRENT_GENERATION = 'v3-answer-carries-decision';
+export const CURRENT_GENERATION = 'v4-run-generation';
 
 /** A recorded path: every run of one base's workflow id, as `historyToJSON` wrote them. */
 export interface Fixture {

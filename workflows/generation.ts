@@ -1,0 +1,13 @@
+/**
+ * The generation of this code, written into the input of every run it starts (the API's and its
+ * own continue-as-new). A run that carries generation 4 or later was started with both patches of
+ * base.workflow.ts (persist-after-commit, answer-carries-decision) in force, so it takes them
+ * without recording their markers (four events a run), and: everything one wake-up or one signal decides is persisted as one batch (a publicity window's
+ * close and the certification it leads to: one activity, not two, and one workflow task fewer);
+ * search attributes are set once a step of the main loop, not once a command. Runs started by
+ * older code carry no generation and keep their markers and their one batch a command.
+ */
+export const CODE_GENERATION = 4;
+
+/** Whether a run was started by generation 4 or later (absent: by older code, which went by patch markers). */
+export const takesPatchesUnmarked = (generation: number | undefined) => (generation ?? 0) >= 4;
