@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { keptAlive } from './http-agent';
 import { client, HttpClient, Reply, staff } from '../../test/support/http';
 import { rate, submit, TestBase, toPublicity } from '../../test/support/journeys';
 import { workflowIdOf } from '../../workflows/ids';
@@ -48,7 +49,7 @@ export async function toPublicityOrBeyond(h: HttpClient, b: TestBase): Promise<v
  * publicity closing by itself, certified, one evaluation round rated qualified (3 decisions).
  */
 export function oursPath(url: string): Path {
-  const http = client(url);
+  const http = client(url, keptAlive());
   return async (_i, decisions) => {
     const h = timedClient(http, decisions);
     const b = await submit(h);

@@ -1,3 +1,4 @@
+import { keptAlive } from './http-agent';
 import { client, INDICATORS, staff, today } from '../../test/support/http';
 import { submit } from '../../test/support/journeys';
 import { workflowIdOf } from '../../workflows/ids';
@@ -27,7 +28,7 @@ const pick = <T>(xs: T[], n: number): T[] => {
 export async function runScale(bench: Bench, n: number, concurrency: number, probeConcurrency: number) {
   const { ours } = bench;
   const url = ours.url;
-  const http = client(url);
+  const http = client(url, keptAlive());
   const bases: { id: string; token: string }[] = [];
   const workerPid = () => ours.worker.process.pid;
   const pids = () => ({ worker: workerPid(), api: ours.api.process.pid });
@@ -131,7 +132,7 @@ export async function runScale(bench: Bench, n: number, concurrency: number, pro
 
 /** Seconds until the read model counts `n` certified bases. */
 async function allCertified(url: string, n: number, timeoutMs = 30 * 60_000): Promise<number> {
-  const http = client(url);
+  const http = client(url, keptAlive());
   const t0 = performance.now();
   const stop = progress('certifying', () => `${certified}/${n} certified`);
   let certified = 0;

@@ -10,7 +10,15 @@ export interface Reply<T = any> {
   text: string;
 }
 
-export function client(baseUrl: string) {
+/** What a client needs of an HTTP stack: one request, its status, headers and text. */
+export type Send = (url: string, init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal }) => Promise<{ status: number; headers: Headers; text: string }>;
+
+const viaFetch: Send = async (url, init) => {
+  const res = await fetch(url, init);
+  return { status: res.status, headers: res.headers, text: await res.text() };
+};
+
+export function client(baseUrl: string, send: Send = viaFetch) {
   async function call<T = any>(method: string, path: string, o: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<Reply<T>> {
     const headers: Record<string, string> = { ...o.headers };
     if (o.token) headers.authorization = `Bearer ${o.token}`;
@@ -20,15 +28,14 @@ export function client(baseUrl: string) {
     if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
     // A deadline turns a hanging server into a failed test instead of a stuck one.
     const signal = o.timeoutMs ? AbortSignal.timeout(o.timeoutMs) : undefined;
-    const res = await fetch(baseUrl + path, { method, headers, body: payload, signal });
-    const text = await res.text();
+    const { status, headers: answered, text } = await send(baseUrl + path, { method, headers, body: payload, signal });
     let body: any;
     try {
       body = JSON.parse(text);
     } catch {
       body = undefined;
     }
-    return { status: res.status, body, headers: res.headers, text };
+    return { status, body, headers: answered, text };
   }
   return {
     call,
