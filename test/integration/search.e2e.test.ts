@@ -3,6 +3,7 @@ import { client, HttpClient, staff } from '../support/http';
 import { rate, submit, toCertified, toPublicity } from '../support/journeys';
 import { startStack, Stack } from '../support/stack';
 import { temporalClient } from '../support/temporal';
+import { workflowIdOf } from '../../workflows/ids';
 
 jest.setTimeout(120_000);
 let stack: Stack;
@@ -64,4 +65,10 @@ test('operators find bases by stage and district in Temporal itself (search attr
   const rated: string[] = [];
   for await (const w of temporal.workflow.list({ query: `BaseRating='excellent' AND WorkflowId='base-${ids.excellent}'` })) rated.push(w.workflowId);
   expect(rated).toEqual([`base-${ids.excellent}`]);
+});
+
+// The worker keeps four frames of each promise's stack (workflows/sandbox.ts): enough for this.
+test('an operator asking a running base where it waits (the stack-trace query, the Web UI\'s Stack Trace tab) is shown the workflow\'s own line', async () => {
+  const trace: string = await temporal.workflow.getHandle(workflowIdOf(ids.inJinshui)).query('__stack_trace');
+  expect(trace).toMatch(/at baseWorkflow \(.*base\.workflow\.ts:\d+:\d+\)/);
 });
