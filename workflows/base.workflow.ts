@@ -154,20 +154,30 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
 
   /** Persistence of a batch queued behind every earlier one, so the read model never goes back. */
   function queuePersist(records: EventRecord[], s: BaseState): void {
-    const batch = { workflowId: info.workflowId, runId: info.runId, records, state: s };
+    const batch = batchOf(records, s);
     persisted = persisted.then(() => persist(batch));
   }
 
+  const batchOf = (records: EventRecord[], s: BaseState) => ({ workflowId: info.workflowId, runId: info.runId, records, state: s });
+
   /**
    * Runs what nobody waits on (a wake-up, a signal); a modern run persists all it decided as one
-   * batch. An older run gets `work`'s own promise, so its replay keeps its recorded order.
+   * batch, and from the moment it starts, whoever waits for `persisted` (an update about to answer)
+   * waits for that batch too, as for every earlier one. An older run gets `work`'s own promise, so
+   * its replay keeps its recorded order.
    */
   function unattended(work: (sink?: Sink) => Promise<void>): Promise<void> {
     if (!modern) return work();
     const sink: Sink = { records: [] };
-    return work(sink).finally(() => {
-      if (sink.state) queuePersist(sink.records, sink.state);
-    });
+    const done = work(sink);
+    const settled = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    persisted = persisted
+      .then(() => settled)
+      .then(() => (sink.state ? persist(batchOf(sink.records, sink.state)) : undefined));
+    return done;
   }
 
   /** A modern run sets its search attributes once a step, after everything the step decided. */
