@@ -91,6 +91,19 @@ test('the trail holds exactly the accepted decisions: none refused, none twice',
   expect(rows.rows[0].n).toBe(3);
 });
 
+test("a new base's history holds no patch markers, and its window's close and the certification are persisted by one activity", async () => {
+  const b = await submit(http);
+  await toCertified(http, b);
+  const runs = await runsOf(temporal, b.id);
+  const markers = runs.flatMap((r) => r.events).map((e) => e.markerRecordedEventAttributes?.markerName).filter(Boolean);
+  expect(markers).not.toContain('core_patch');
+  expect(countEvents(runs, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)).toBe(1);
+  const rows = await stack.pool.query('SELECT type, seq FROM base_events WHERE base_id = $1 ORDER BY seq', [b.id]);
+  const types = rows.rows.map((r) => r.type);
+  expect(types.slice(-2)).toEqual(['PublicityClosed', 'Certified']);
+  expect(rows.rows.map((r) => r.seq)).toEqual(rows.rows.map((_, i) => i + 1));
+});
+
 test('the trail downloads as CSV with a header row, and is for auditors only', async () => {
   const b = await submit(http);
   const csv = await http.call('GET', `/api/bases/${b.id}/history?format=csv`, { token: staff.leader() });
