@@ -344,6 +344,7 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
       searchable();
       await wf.condition(wf.allHandlersFinished);
       await persisted;
+      searchable(); // for what the handlers still running decided meanwhile
       await wf.continueAsNew<typeof baseWorkflow>({
         baseId: input.baseId,
         timeScale: input.timeScale,
