@@ -102,8 +102,8 @@ function decideOrFail(state: BaseState | undefined, cmd: Command): DomainEvent[]
 
 export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> {
   const info = wf.workflowInfo();
-  const modern = takesPatchesUnmarked(input.generation);
-  const patched = (id: string) => modern || wf.patched(id);
+  const sinceGen4 = takesPatchesUnmarked(input.generation);
+  const patched = (id: string) => sinceGen4 || wf.patched(id);
   const persist = (batch: Parameters<Activities['persistDecision']>[0]) =>
     patched(PERSIST_AFTER_COMMIT) ? persistDecision(batch) : local.persistDecision(batch);
   const newSink = (): Sink | undefined => (patched(ANSWER_CARRIES_DECISION) ? { records: [] } : undefined);
@@ -149,7 +149,7 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
     } else {
       queuePersist(records, next);
     }
-    if (!modern) syncSearchAttributes(next);
+    if (!sinceGen4) syncSearchAttributes(next);
   }
 
   /** Persistence of a batch queued behind every earlier one, so the read model never goes back. */
@@ -161,13 +161,13 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
   const batchOf = (records: EventRecord[], s: BaseState) => ({ workflowId: info.workflowId, runId: info.runId, records, state: s });
 
   /**
-   * Runs what nobody waits on (a wake-up, a signal); a modern run persists all it decided as one
-   * batch, and from the moment it starts, whoever waits for `persisted` (an update about to answer)
+   * Runs what nobody waits on (a wake-up, a signal); a run of generation 4 or later persists all it
+   * decided as one batch, and from the moment it starts, whoever waits for `persisted` (an update about to answer)
    * waits for that batch too, as for every earlier one. An older run gets `work`'s own promise, so
    * its replay keeps its recorded order.
    */
   function unattended(work: (sink?: Sink) => Promise<void>): Promise<void> {
-    if (!modern) return work();
+    if (!sinceGen4) return work();
     const sink: Sink = { records: [] };
     const done = work(sink);
     const settled = done.then(
@@ -180,9 +180,9 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
     return done;
   }
 
-  /** A modern run sets its search attributes once a step, after everything the step decided. */
+  /** A run of generation 4 or later sets its search attributes once a step, after all the step decided. */
   const searchable = () => {
-    if (modern) syncSearchAttributes(current());
+    if (sinceGen4) syncSearchAttributes(current());
   };
 
   const answer = (sink: Sink): DecisionAnswer => ({ runId: info.runId, state: sink.state ?? current(), records: sink.records });

@@ -2,10 +2,12 @@
  * The generation of this code, written into the input of every run it starts (the API's and its
  * own continue-as-new). A run that carries generation 4 or later was started with both patches of
  * base.workflow.ts (persist-after-commit, answer-carries-decision) in force, so it takes them
- * without recording their markers (four events a run), and: everything one wake-up or one signal decides is persisted as one batch (a publicity window's
- * close and the certification it leads to: one activity, not two, and one workflow task fewer);
- * search attributes are set once a step of the main loop, not once a command. Runs started by
- * older code carry no generation and keep their markers and their one batch a command.
+ * without recording their markers (four events a run). Everything one wake-up or one signal
+ * decides is persisted as one batch (a publicity window's close and the certification it leads
+ * to: one activity, not two, and one workflow task fewer), and search attributes are set once a
+ * step of the main loop, not once a command. Runs started by older code carry no generation and
+ * keep their markers and their one batch a command. A change that need not reach running bases
+ * can raise the generation instead of adding a patch: nothing is recorded for it in the history.
  */
 export const CODE_GENERATION = 4;
 
