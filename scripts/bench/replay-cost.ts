@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { distFile, repoRoot } from '../../runtime/paths';
-import { CURRENT_GENERATION } from '../../test/support/replay';
+import { distFile } from '../../runtime/paths';
+import { CURRENT_GENERATION, fromJson, loadFixtures } from '../../test/support/replay';
 
 /**
  * CPU a worker spends replaying the recorded histories of today's generation through the bundle
@@ -14,7 +14,7 @@ import { CURRENT_GENERATION } from '../../test/support/replay';
  */
 const LIMIT = 'Error.stackTraceLimit = 4;';
 
-async function cpuPerUpdate(code: string, histories: ReturnType<typeof historyFromJSON>[], passes: number, updates: number): Promise<number> {
+async function cpuPerUpdate(code: string, histories: temporal.api.history.v1.IHistory[], passes: number, updates: number): Promise<number> {
   async function* all() {
     for (let p = 0; p < passes; p++) for (const [i, history] of histories.entries()) yield { workflowId: `replay-${p}-${i}`, history };
   }
@@ -27,14 +27,13 @@ async function cpuPerUpdate(code: string, histories: ReturnType<typeof historyFr
 }
 
 async function main() {
-  const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1] || fallback) || fallback;
-  const rounds = arg('rounds', 3);
-  const passes = arg('passes', 15);
+  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, passes: { type: 'string', default: '15' } } });
+  const rounds = Math.max(1, Number(values.rounds) || 3);
+  const passes = Math.max(1, Number(values.passes) || 15);
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const dir = path.join(repoRoot(), 'test', 'histories', CURRENT_GENERATION);
-  const histories = readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .flatMap((f) => (JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { runs: { history: unknown }[] }).runs.map((r) => historyFromJSON(r.history)));
+  const histories = loadFixtures()
+    .filter((f) => f.generation === CURRENT_GENERATION)
+    .flatMap((f) => f.runs.map((r) => fromJson(r.history)));
   const updates = histories.reduce((n, h) => n + (h.events ?? []).filter((e) => e.workflowExecutionUpdateCompletedEventAttributes).length, 0);
   const built = readFileSync(distFile('workflow-bundle.js'), 'utf8');
   if (!built.includes(LIMIT)) throw new Error(`the bundle does not set ${LIMIT}`);

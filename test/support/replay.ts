@@ -3,8 +3,10 @@ import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { repoRoot } from '../../runtime/paths';
 
-export const HISTORIES_DIR = path.join(__dirname, '..', 'histories');
+// From the checkout's root, so that the compiled bench (dist/) finds them too.
+export const HISTORIES_DIR = path.join(repoRoot(), 'test', 'histories');
 /**
  * Fixtures are kept per generation of the workflow code (a directory each): bases started under
  * every generation are still running somewhere, so every generation must keep replaying.
