@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { keptAlive } from './http-agent';
 import { client, HttpClient, Reply, staff } from '../../test/support/http';
 import { rate, submit, TestBase, toPublicity } from '../../test/support/journeys';
 import { workflowIdOf } from '../../workflows/ids';
+import { keptAlive } from './http-agent';
 import type { Path } from './phase';
 import { Latencies } from './stats';
 

@@ -1,7 +1,7 @@
-import { keptAlive } from './http-agent';
-import { client, INDICATORS, staff, today } from '../../test/support/http';
+import { client, HttpClient, INDICATORS, staff, today } from '../../test/support/http';
 import { submit } from '../../test/support/journeys';
 import { workflowIdOf } from '../../workflows/ids';
+import { keptAlive } from './http-agent';
 import { runPhase } from './phase';
 import { timedClient, toPublicityOrBeyond } from './ours';
 import { Bench } from './stack';
@@ -42,7 +42,7 @@ export async function runScale(bench: Bench, n: number, concurrency: number, pro
     bases.push({ id: b.id, token: b.token });
     return workflowIdOf(b.id);
   }, pids);
-  const certifiedSec = await allCertified(url, bases.length);
+  const certifiedSec = await allCertified(http, bases.length);
   const afterOpen = memoryOf(workerPid()!);
   console.error(`opened ${bases.length} bases in ${open.wallSec} s, all certified ${certifiedSec} s later; worker RSS ${afterOpen?.rssMb} MB`);
 
@@ -131,8 +131,7 @@ export async function runScale(bench: Bench, n: number, concurrency: number, pro
 }
 
 /** Seconds until the read model counts `n` certified bases. */
-async function allCertified(url: string, n: number, timeoutMs = 30 * 60_000): Promise<number> {
-  const http = client(url, keptAlive());
+async function allCertified(http: HttpClient, n: number, timeoutMs = 30 * 60_000): Promise<number> {
   const t0 = performance.now();
   const stop = progress('certifying', () => `${certified}/${n} certified`);
   let certified = 0;
