@@ -89,7 +89,10 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
       commandId,
     };
     if (base.known) return void res.status(201).json({ id: objectionId });
-    if (base.stage !== 'publicity') throw conflict('objections are taken only during publicity', base.stage, []);
+    // A keyed resend may be of an objection the workflow took before the window closed, its answer
+    // not yet written (the first send heard 503): the workflow knows it and answers it again, where
+    // the read model would refuse it and leave it standing unseen. A new objection it refuses.
+    if (base.stage !== 'publicity' && key === undefined) throw conflict('objections are taken only during publicity', base.stage, []);
     await gate.require();
     await sendDecision(deps, base.id, cmd.commandId, cmd.actor, () => deps.gateway.act(base.id, cmd), steps).catch((err) => closedMeanwhile(deps, base.id, cmd, err));
     res.status(201).json({ id: objectionId });

@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { idFor } from '../../api/idempotency';
 import { Actor, formatInstant, PersonCommand } from '../../domain';
 import { workflowIdOf } from '../../workflows/ids';
 import { actUpdate } from '../../workflows/messages';
 import { client, HttpClient, staff } from '../support/http';
-import { submit, TestBase } from '../support/journeys';
+import { submit, TestBase, toPublicity } from '../support/journeys';
 import { until } from '../support/poll';
 import { startStack, Stack } from '../support/stack';
 import { startTcpProxy } from '../support/tcp-proxy';
@@ -104,6 +105,35 @@ test('a decision that closed the base, not yet written: another decision hears 4
   expect(resend.body.stage).toBe('rejected');
   expect(await eventsOf(b.id)).toEqual([expect.objectContaining({ type: 'Submitted' }), { type: 'Declined', command_id: decline.commandId }]);
   await expectResendAnswered(b, 'decline', { reason: '不符合优先领域' }, key, resend, ['Submitted', 'Declined']);
+});
+
+test('an objection taken before publicity ended, its answer never written: the resend under its key is filed once, not refused', async () => {
+  const b = await submit(http);
+  await toPublicity(http, b);
+  const key = 'objection-whose-answer-was-lost';
+  const words = { name: '张三', contact: '13800000000', reason: '合作协议已过期' };
+  // As the API names an objection from this address (the test's stack listens on 127.0.0.1).
+  const addressHash = createHash('sha256').update('127.0.0.1').digest('hex').slice(0, 12);
+  const objectionId = idFor(key, 'objection', b.id, addressHash);
+  const objector: Actor = { sub: `public-${addressHash}`, name: words.name, role: 'public' };
+  const lost = { type: 'file_objection', objectionId, ...words, actor: objector, at: formatInstant(Date.now()), commandId: `objection-${objectionId}` };
+  await sendBehindTheApi(b, lost as unknown as PersonCommand);
+  // Publicity ends meanwhile: another objection, upheld, rejects the base; the read model leaves publicity.
+  const other = await http.post(`/api/bases/${b.id}/objections`, { ...words, name: '李四' });
+  expect(other.status).toBe(201);
+  const upheld = await http.act(b.id, staff.officer(), 'rule_objection', { objectionId: other.body.id, upheld: true, reason: '异议属实' });
+  expect(upheld.body.stage).toBe('rejected');
+  const resend = await http.post(`/api/bases/${b.id}/objections`, words, undefined, { 'Idempotency-Key': key });
+  expect([resend.status, resend.body]).toEqual([201, { id: objectionId }]);
+  const filed = (await eventsOf(b.id)).filter((e) => e.type === 'ObjectionFiled');
+  expect(filed.map((e) => e.command_id).sort()).toEqual([`objection-${objectionId}`, `objection-${other.body.id}`].sort());
+  expect(await outstanding(b.id)).toBe(0);
+  // A new objection is refused now that publicity has ended, keyed or not; so is one before it began.
+  expect((await http.post(`/api/bases/${b.id}/objections`, words)).status).toBe(409);
+  expect((await http.post(`/api/bases/${b.id}/objections`, words, undefined, { 'Idempotency-Key': 'another' })).body).toMatchObject({ status: 409, stage: 'rejected' });
+  const early = await submit(http);
+  expect((await http.post(`/api/bases/${early.id}/objections`, words, undefined, { 'Idempotency-Key': key })).body).toMatchObject({ status: 409, stage: 'district_review' });
+  expect((await eventsOf(early.id)).map((e) => e.type)).toEqual(['Submitted']);
 });
 
 test('an outstanding decision the workflow refused is dropped by the sweep once it gives up, writing nothing', async () => {
