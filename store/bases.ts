@@ -1,8 +1,9 @@
 import { Pool } from 'pg';
 import { BaseScope, BaseState, Stage } from '../domain';
+import { prepared } from './prepared';
 
 export async function getBaseState(pool: Pool, id: string): Promise<BaseState | undefined> {
-  const { rows } = await pool.query('SELECT state FROM bases WHERE id = $1', [id]);
+  const { rows } = await pool.query(prepared('SELECT state FROM bases WHERE id = $1', [id]));
   return rows[0]?.state;
 }
 
@@ -22,10 +23,12 @@ export interface DecisionTarget {
  */
 export async function getDecisionTarget(pool: Pool, id: string, commandId: string, keyed: boolean): Promise<DecisionTarget | undefined> {
   const { rows } = await pool.query(
-    `SELECT id, stage, district, credit_code,
-            $3::boolean AND EXISTS (SELECT 1 FROM base_events WHERE base_id = $1 AND command_id = $2) AS known
-     FROM bases WHERE id = $1`,
-    [id, commandId, keyed],
+    prepared(
+      `SELECT id, stage, district, credit_code,
+              $3::boolean AND EXISTS (SELECT 1 FROM base_events WHERE base_id = $1 AND command_id = $2) AS known
+       FROM bases WHERE id = $1`,
+      [id, commandId, keyed],
+    ),
   );
   const r = rows[0];
   return r && { id: r.id, stage: r.stage, scope: { district: r.district, creditCode: r.credit_code }, known: r.known };

@@ -1,5 +1,6 @@
 import { Pool, PoolClient } from 'pg';
 import { Actor, YearSchedule } from '../domain';
+import { prepared } from './prepared';
 
 type Db = Pool | PoolClient;
 
@@ -36,10 +37,7 @@ export interface StoredYear extends YearSchedule {
 }
 
 export async function getCalendarYears(db: Db, years: number[]): Promise<StoredYear[]> {
-  const { rows } = await db.query(
-    'SELECT year, holidays, workdays, source, loaded_at FROM calendar_years WHERE year = ANY($1::int[]) ORDER BY year',
-    [years],
-  );
+  const { rows } = await db.query(prepared('SELECT year, holidays, workdays, source, loaded_at FROM calendar_years WHERE year = ANY($1::int[]) ORDER BY year', [years]));
   return rows.map((r) => ({ year: r.year, holidays: r.holidays, workdays: r.workdays, source: r.source, loadedAt: r.loaded_at.toISOString() }));
 }
 

@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
 import { auditFactOf, BaseState, EventRecord, Notification, notificationsFor } from '../domain';
+import { prepared } from './prepared';
 
 export interface DecisionBatch {
   workflowId: string;
@@ -82,6 +83,6 @@ export async function persistDecision(pool: Pool, b: DecisionBatch, settles?: { 
   if (notifications.length) parts.push(notificationsInsert(b, notifications, params));
   if (settles) parts.push(outstandingDelete(b.state.id, settles.updateId, params));
   const upsert = readModelUpsert(b.state, params);
-  await pool.query(`WITH ${parts.map((sql, i) => `w${i} AS (${sql})`).join(', ')} ${upsert}`, params);
+  await pool.query(prepared(`WITH ${parts.map((sql, i) => `w${i} AS (${sql})`).join(', ')} ${upsert}`, params));
   return { facts: b.records.map(auditFactOf), notifications };
 }

@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { prepared } from './prepared';
 
 export interface StoredEvent {
   seq: number;
@@ -36,6 +37,6 @@ export async function readNotifications(pool: Pool, baseId: string) {
 
 /** Has this command left an event on the base (a decision applied, perhaps long ago)? */
 export async function hasCommand(pool: Pool, baseId: string, commandId: string): Promise<boolean> {
-  const { rowCount } = await pool.query('SELECT 1 FROM base_events WHERE base_id = $1 AND command_id = $2 LIMIT 1', [baseId, commandId]);
+  const { rowCount } = await pool.query(prepared('SELECT 1 FROM base_events WHERE base_id = $1 AND command_id = $2 LIMIT 1', [baseId, commandId]));
   return !!rowCount;
 }

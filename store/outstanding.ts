@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { prepared } from './prepared';
 
 export interface Outstanding {
   baseId: string;
@@ -8,12 +9,12 @@ export interface Outstanding {
 
 /** Before a decision is sent: until its answer is written, an answer may be owed. */
 export async function recordOutstanding(pool: Pool, baseId: string, updateId: string): Promise<void> {
-  await pool.query('INSERT INTO outstanding_decisions (base_id, update_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [baseId, updateId]);
+  await pool.query(prepared('INSERT INTO outstanding_decisions (base_id, update_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [baseId, updateId]));
 }
 
 /** The workflow refused it, or it had nothing left to write. */
 export async function dropOutstanding(pool: Pool, baseId: string, updateId: string): Promise<void> {
-  await pool.query('DELETE FROM outstanding_decisions WHERE base_id = $1 AND update_id = $2', [baseId, updateId]);
+  await pool.query(prepared('DELETE FROM outstanding_decisions WHERE base_id = $1 AND update_id = $2', [baseId, updateId]));
 }
 
 /**

@@ -51,6 +51,12 @@ export function cpuByPart(named: Record<string, number | undefined>): Record<str
   return parts;
 }
 
+/** CPU seconds of these processes (those still running). */
+export function cpuSecondsOf(pids: number[]): number {
+  const wanted = new Set(pids);
+  return processes().reduce((sum, p) => sum + (wanted.has(p.pid) ? p.ticks / TICK : 0), 0);
+}
+
 /** Never below zero: a PostgreSQL backend that exits (an idle pool connection) takes its seconds with it. */
 export function cpuSince(before: Record<string, number>, named: Record<string, number | undefined>): Record<string, number> {
   const now = cpuByPart(named);
