@@ -17,3 +17,6 @@ export function idFor(key: string | undefined, ...scope: string[]): string {
   const h = createHash('sha256').update([...scope, key].join('\u0000')).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
+
+/** A member of the public is known by address only as this hash: it names the objector and scopes its key. */
+export const addressHashOf = (ip: string | undefined): string => createHash('sha256').update(ip ?? '').digest('hex').slice(0, 12);

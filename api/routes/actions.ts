@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import express, { Router } from 'express';
 import { ACTION_RULES, ActionCommand, ActionType, Actor, authorize, BaseState, BaseView, formatInstant, isTerminal, ObjectionCommand, toView } from '../../domain';
 import { DecisionTarget, getBaseState } from '../../store/bases';
@@ -7,7 +6,7 @@ import { requireActor } from '../auth';
 import { isWorkflowClosed } from '../dependency-errors';
 import { DependencyGate } from '../dependency-gate';
 import { ApiDeps } from '../deps';
-import { idempotencyKey, idFor } from '../idempotency';
+import { addressHashOf, idempotencyKey, idFor } from '../idempotency';
 import { conflict, fromZodError } from '../problem';
 import { sendDecision } from '../record-decision';
 import { rateLimit } from '../rate-limit';
@@ -71,7 +70,7 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
   r.post('/api/bases/:id/objections', rateLimit(deps.config.OBJECTIONS_PER_MINUTE), json, async (req, res) => {
     const id = String(req.params.id);
     // The public has no account: the objector is named as given, the address only as a hash.
-    const addressHash = createHash('sha256').update(req.ip ?? '').digest('hex').slice(0, 12);
+    const addressHash = addressHashOf(req.ip);
     // A resend with the same key (after a 503, say) is the same objection, filed once.
     const key = idempotencyKey(req);
     const objectionId = idFor(key, 'objection', id, addressHash);

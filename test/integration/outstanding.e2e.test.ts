@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { Client } from '@temporalio/client';
-import { idFor } from '../../api/idempotency';
+import { addressHashOf, idFor } from '../../api/idempotency';
 import { Actor, formatInstant, PersonCommand } from '../../domain';
 import { workflowIdOf } from '../../workflows/ids';
 import { actUpdate } from '../../workflows/messages';
@@ -113,7 +112,7 @@ test('an objection taken before publicity ended, its answer never written: the r
   const key = 'objection-whose-answer-was-lost';
   const words = { name: '张三', contact: '13800000000', reason: '合作协议已过期' };
   // As the API names an objection from this address (the test's stack listens on 127.0.0.1).
-  const addressHash = createHash('sha256').update('127.0.0.1').digest('hex').slice(0, 12);
+  const addressHash = addressHashOf('127.0.0.1');
   const objectionId = idFor(key, 'objection', b.id, addressHash);
   const objector: Actor = { sub: `public-${addressHash}`, name: words.name, role: 'public' };
   const lost = { type: 'file_objection', objectionId, ...words, actor: objector, at: formatInstant(Date.now()), commandId: `objection-${objectionId}` };
