@@ -63,8 +63,8 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     const cmd = { ...parsed.data, actor, at: formatInstant(deps.now()), commandId } as ActionCommand;
     const answered = await answerFromReadModel(deps, base, actor);
     if (answered) return void res.json(answered);
-    await gate.require();
-    res.json(await sendDecision(deps, base.id, cmd.commandId, actor, () => deps.gateway.act(base.id, cmd), steps).catch((err) => closedMeanwhile(deps, base.id, cmd, err)));
+    const sent = gate.send(() => sendDecision(deps, base.id, cmd.commandId, actor, () => deps.gateway.act(base.id, cmd), steps));
+    res.json(await sent.catch((err) => closedMeanwhile(deps, base.id, cmd, err)));
   });
 
   r.post('/api/bases/:id/objections', rateLimit(deps.config.OBJECTIONS_PER_MINUTE), json, async (req, res) => {
@@ -92,8 +92,8 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     // not yet written (the first send heard 503): the workflow knows it and answers it again, where
     // the read model would refuse it and leave it standing unseen. A new objection it refuses.
     if (base.stage !== 'publicity' && key === undefined) throw conflict('objections are taken only during publicity', base.stage, []);
-    await gate.require();
-    await sendDecision(deps, base.id, cmd.commandId, cmd.actor, () => deps.gateway.act(base.id, cmd), steps).catch((err) => closedMeanwhile(deps, base.id, cmd, err));
+    const sent = gate.send(() => sendDecision(deps, base.id, cmd.commandId, cmd.actor, () => deps.gateway.act(base.id, cmd), steps));
+    await sent.catch((err) => closedMeanwhile(deps, base.id, cmd, err));
     res.status(201).json({ id: objectionId });
   });
 

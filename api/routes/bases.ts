@@ -38,9 +38,8 @@ export function basesRoutes(deps: ApiDeps, gate: DependencyGate): Router {
       commandId: `submit-${baseId}`,
     };
     decide(undefined, cmd); // eligibility and ownership answer before anything starts
-    await gate.require();
     try {
-      res.status(201).json(await sendDecision(deps, baseId, readyUpdateId(cmd.commandId), actor, () => deps.gateway.submit(cmd), stepsOf(res)));
+      res.status(201).json(await gate.send(() => sendDecision(deps, baseId, readyUpdateId(cmd.commandId), actor, () => deps.gateway.submit(cmd), stepsOf(res))));
     } catch (err) {
       // The same key after the base's workflow has closed: answer with the base it made.
       const existing = err instanceof WorkflowExecutionAlreadyStartedError ? await getBaseState(deps.pool, baseId) : undefined;
