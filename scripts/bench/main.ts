@@ -1,4 +1,7 @@
 import { parseArgs } from 'node:util';
+import { Pool } from 'pg';
+import { DEFAULT_POLICY_VERSION, policyOf, shanghaiDate, workingDayWindow, yearsSpanned } from '../../domain';
+import { getCalendarYears } from '../../store/calendar';
 import { historyFigures, PhaseResult, runPhase } from './phase';
 import { oursPath } from './ours';
 import { barePath } from './bare';
@@ -9,7 +12,19 @@ import { startBench } from './stack';
 const USAGE = `npm run bench -- [--bases N] [--concurrency C] [--warmup W] [--rounds R] [--time-scale S] [--temporal-db FILE] [--json FILE]
 npm run bench -- --scale N [--concurrency C] [--probe-concurrency P] [--temporal-db FILE] [--json FILE]`;
 
-const PUBLICITY_MS = 7 * 86_400_000; // five working days, about a calendar week
+/**
+ * How long ours' publicity window runs for an approval now: five working days from today, which is
+ * four and a half calendar days on a Monday and six and a half on a Thursday (more over a holiday).
+ * Bare's timer lasts as long, so neither side's bases spend longer waiting than the other's.
+ */
+async function publicitySpanMs(pool: Pool, now = Date.now()): Promise<number> {
+  const openedOn = shanghaiDate(now);
+  const n = policyOf(DEFAULT_POLICY_VERSION).publicityWorkingDays;
+  const years = await getCalendarYears(pool, yearsSpanned(openedOn, n));
+  const w = workingDayWindow(openedOn, n, (y) => years.find((s) => s.year === y));
+  if (w.kind !== 'scheduled') throw new Error(`the bench's database has no holiday schedule for ${w.year}`);
+  return Date.parse(w.endsAt) - now;
+}
 
 async function main() {
   const { values } = parseArgs({
@@ -17,7 +32,7 @@ async function main() {
       bases: { type: 'string', default: '300' },
       concurrency: { type: 'string', default: '32' },
       warmup: { type: 'string', default: '10' },
-      rounds: { type: 'string', default: '1' },
+      rounds: { type: 'string', default: '2' }, // a pair: each side first once
       'time-scale': { type: 'string', default: '300000' }, // publicity ≈ 2 s, longer than most decisions take
       scale: { type: 'string' },
       'probe-concurrency': { type: 'string', default: '4' },
@@ -50,12 +65,16 @@ async function main() {
     }
     const { worker: bareWorker, taskQueue } = await bench.startBareWorker();
     // A new path each phase: bare's workflow ids are the path's, and a second phase must not find the first's.
-    const bare = () => barePath(bench.client, taskQueue, PUBLICITY_MS / timeScale);
+    const bare = async () => {
+      const timerMs = (await publicitySpanMs(bench.ours.pool)) / timeScale;
+      console.error(`bare's timer: ${Math.round(timerMs)} ms, as ours' publicity window for an approval now`);
+      return barePath(bench.client, taskQueue, timerMs);
+    };
     const ours = oursPath(bench.ours.url);
     const oursPids = () => ({ worker: bench.ours.worker.process.pid, api: bench.ours.api.process.pid });
     const barePids = () => ({ worker: bareWorker.process.pid });
     if (warmup) {
-      await runPhase('warm-up bare', warmup, concurrency, bare(), barePids);
+      await runPhase('warm-up bare', warmup, concurrency, await bare(), barePids);
       await runPhase('warm-up ours', warmup, concurrency, ours, oursPids);
     }
     const settings = { bases, concurrency, warmup, rounds, timeScale, node: process.version, cpus: (await import('node:os')).cpus().length };
@@ -63,10 +82,11 @@ async function main() {
     for (let i = 0; i < rounds; i++) {
       // Each round alternates which side goes first: a machine warming up or slowing down favours neither.
       const tag = rounds > 1 ? ` ${i + 1}/${rounds}` : '';
-      const runBare = () => runPhase(`bare${tag}`, bases, concurrency, bare(), barePids);
+      const runBare = async () => runPhase(`bare${tag}`, bases, concurrency, await bare(), barePids);
       const runOurs = () => runPhase(`ours${tag}`, bases, concurrency, ours, oursPids);
       let b: PhaseResult, o: PhaseResult;
-      if (i % 2 === 0) {
+      const first = i % 2 === 0 ? 'bare' : 'ours';
+      if (first === 'bare') {
         b = await runBare();
         o = await runOurs();
       } else {
@@ -77,7 +97,7 @@ async function main() {
         p.history = await historyFigures(bench.client, p.workflowIds);
         p.historyEventsPerBase = p.history.eventsPerBase;
       }
-      runs.push(compare(settings, o, b));
+      runs.push(compare(settings, o, b, first));
     }
     const c = medianRound(runs);
     printComparison(c);

@@ -7,6 +7,8 @@ export interface Comparison {
   ours: Omit<PhaseResult, 'workflowIds'>;
   bare: Omit<PhaseResult, 'workflowIds'>;
   ratio: { throughput: number; p50: number; p95: number; p99: number; historyEvents: number };
+  /** Which side ran first in this round. */
+  first: 'bare' | 'ours';
 }
 
 type Side = Comparison['ours'];
@@ -14,10 +16,11 @@ type Row = [string, (p: Side) => unknown, unknown];
 
 const strip = ({ workflowIds: _ids, ...rest }: PhaseResult) => rest;
 
-export function compare(settings: Record<string, unknown>, ours: PhaseResult, bare: PhaseResult): Comparison {
+export function compare(settings: Record<string, unknown>, ours: PhaseResult, bare: PhaseResult, first: Comparison['first']): Comparison {
   const r = (a?: number, b?: number) => (a !== undefined && b ? round(a / b, 2) : NaN);
   return {
     settings,
+    first,
     ours: strip(ours),
     bare: strip(bare),
     ratio: {
@@ -77,25 +80,55 @@ export function medianRound(runs: Comparison[]): Comparison {
   return runs.find((r) => r.ratio.throughput === m)!;
 }
 
-const spreadOf = (xs: number[]) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), each: xs });
-
-/** One round's ratio moves by ± 0.06 on this machine: the spread over rounds is the figure to quote. */
-export function printRounds(runs: Comparison[]): void {
-  const line = (name: string, xs: number[]) => {
-    const s = spreadOf(xs);
-    console.log(`${name}: ${s.each.join(', ')} → median ${s.median} (${s.min}-${s.max})`);
-  };
-  console.log(`over ${runs.length} rounds, bare and ours going first in turn (the table above is the median round's):`);
-  line('  decisions per second, ours / bare', runs.map((r) => r.ratio.throughput));
-  line('  p99 latency, ours / bare', runs.map((r) => r.ratio.p99));
+/** The middle value; of an even count, the mean of the middle two. */
+function middle(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2] : round((s[n / 2 - 1] + s[n / 2]) / 2, 2);
 }
 
-/** One round: the comparison as it is. Several: the median round, with every round's figures and the spread. */
+const spreadOf = (xs: number[]) => ({ median: middle(xs), min: Math.min(...xs), max: Math.max(...xs), each: xs });
+
+/**
+ * The side that runs second in a round measures worse (the p99 ratio was lowest in the round ours
+ * went first in 11 of 12 three-round runs): rounds 1 and 2, 3 and 4, … are pairs with each side
+ * first once, and the geometric mean of a pair's two ratios cancels that order, as it does a
+ * machine drifting one way over the pair. An odd last round has no pair and is left out.
+ */
+function pairedSpreads(runs: Comparison[]) {
+  const pairs = (key: 'throughput' | 'p99') => {
+    const out: number[] = [];
+    for (let i = 0; i + 1 < runs.length; i += 2) out.push(round(Math.sqrt(runs[i].ratio[key] * runs[i + 1].ratio[key]), 2));
+    return out;
+  };
+  return runs.length < 2 ? undefined : { throughput: spreadOf(pairs('throughput')), p99: spreadOf(pairs('p99')) };
+}
+
+/** One round's ratio moves by ± 0.06 on this machine, and with the order: the spread over rounds and pairs is the figure to quote. */
+export function printRounds(runs: Comparison[]): void {
+  const line = (name: string, xs: number[], notes?: string[]) => {
+    const s = spreadOf(xs);
+    const each = notes ? xs.map((x, i) => `${x} (${notes[i]})`) : xs;
+    console.log(`${name}: ${each.join(', ')} → median ${s.median} (${s.min}-${s.max})`);
+  };
+  const firsts = runs.map((r) => `${r.first} first`);
+  console.log(`over ${runs.length} rounds, bare and ours going first in turn (the table above is the median round's):`);
+  line('  decisions per second, ours / bare', runs.map((r) => r.ratio.throughput), firsts);
+  line('  p99 latency, ours / bare', runs.map((r) => r.ratio.p99), firsts);
+  const paired = pairedSpreads(runs);
+  if (!paired) return;
+  console.log(`by pairs of rounds, each side first once (geometric mean of the pair's two ratios):`);
+  line('  decisions per second, ours / bare', paired.throughput.each);
+  line('  p99 latency, ours / bare', paired.p99.each);
+  if (runs.length % 2) console.log(`  (round ${runs.length} has no pair and is not in these)`);
+}
+
+/** One round: the comparison as it is. Several: the median round, with every round's figures, the spread and the pairs'. */
 export function roundsJson(c: Comparison, runs: Comparison[]) {
   if (runs.length === 1) return c;
   const throughput = spreadOf(runs.map((r) => r.ratio.throughput));
   const p99 = spreadOf(runs.map((r) => r.ratio.p99));
-  return { ...c, spread: { throughput, p99 }, rounds: runs.map((r) => ({ ours: r.ours, bare: r.bare, ratio: r.ratio })) };
+  return { ...c, spread: { throughput, p99 }, paired: pairedSpreads(runs), rounds: runs.map((r) => ({ first: r.first, ours: r.ours, bare: r.bare, ratio: r.ratio })) };
 }
 
 export function writeJson(file: string | undefined, data: unknown): void {
