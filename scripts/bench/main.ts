@@ -33,7 +33,7 @@ async function main() {
       concurrency: { type: 'string', default: '32' },
       warmup: { type: 'string', default: '10' },
       rounds: { type: 'string', default: '2' }, // a pair: each side first once
-      'time-scale': { type: 'string', default: '300000' }, // publicity ≈ 2 s, longer than most decisions take
+      'time-scale': { type: 'string', default: '300000' }, // publicity 1.3-1.9 s by weekday, longer than most decisions take
       scale: { type: 'string' },
       'probe-concurrency': { type: 'string', default: '4' },
       json: { type: 'string' },

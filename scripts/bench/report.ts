@@ -91,7 +91,7 @@ const spreadOf = (xs: number[]) => ({ median: middle(xs), min: Math.min(...xs), 
 
 /**
  * The side that runs second in a round measures worse (the p99 ratio was lowest in the round ours
- * went first in 11 of 12 three-round runs): rounds 1 and 2, 3 and 4, … are pairs with each side
+ * went first in 13 of 17 earlier runs, one a tie): rounds 1 and 2, 3 and 4, … are pairs with each side
  * first once, and the geometric mean of a pair's two ratios cancels that order, as it does a
  * machine drifting one way over the pair. An odd last round has no pair and is left out.
  */
