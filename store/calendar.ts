@@ -1,5 +1,5 @@
 import { Pool, PoolClient } from 'pg';
-import { Actor, YearSchedule } from '../domain';
+import { Actor, IsoDate, LONGEST_PUBLICITY_WORKING_DAYS, YearSchedule, yearsSpanned } from '../domain';
 import { prepared } from './prepared';
 
 type Db = Pool | PoolClient;
@@ -48,4 +48,10 @@ export async function putCalendarYear(db: Db, y: YearSchedule, by: Actor): Promi
        source = EXCLUDED.source, loaded_by = EXCLUDED.loaded_by, loaded_at = EXCLUDED.loaded_at`,
     [y.year, JSON.stringify([...y.holidays].sort()), JSON.stringify([...y.workdays].sort()), JSON.stringify({ sub: by.sub, name: by.name, role: by.role })],
   );
+}
+
+/** The schedules a publicity window opening on this day may need under any policy: what an approval carries to its workflow. */
+export async function schedulesFrom(db: Db, openedOn: IsoDate): Promise<YearSchedule[]> {
+  const years = await getCalendarYears(db, yearsSpanned(openedOn, LONGEST_PUBLICITY_WORKING_DAYS));
+  return years.map(({ year, holidays, workdays }) => ({ year, holidays, workdays }));
 }

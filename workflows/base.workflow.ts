@@ -18,11 +18,13 @@ import {
   SYSTEM,
   SystemCommand,
   toView,
+  workingDayWindow,
   yearOf,
+  YearSchedule,
 } from '../domain';
 import type { Activities } from '../activities';
 import { actSignal, actUpdate, calendarLoadedSignal, DecisionAnswer, readyUpdate, viewQuery } from './messages';
-import { CODE_GENERATION, takesPatchesUnmarked } from './generation';
+import { CODE_GENERATION, takesCalendarFromApproval, takesPatchesUnmarked } from './generation';
 import { SEARCH_ATTRIBUTES as SA } from './search-attributes';
 
 // A decision is never dropped: persistence retries until PostgreSQL answers again.
@@ -103,6 +105,7 @@ function decideOrFail(state: BaseState | undefined, cmd: Command): DomainEvent[]
 export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> {
   const info = wf.workflowInfo();
   const sinceGen4 = takesPatchesUnmarked(input.generation);
+  const calendarFromApproval = takesCalendarFromApproval(input.generation);
   const patched = (id: string) => sinceGen4 || wf.patched(id);
   const persist = (batch: Parameters<Activities['persistDecision']>[0]) =>
     patched(PERSIST_AFTER_COMMIT) ? persistDecision(batch) : local.persistDecision(batch);
@@ -206,8 +209,8 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
     }
   }
 
-  /** Does what the base is owed by the system now: fix the publicity window, certify. */
-  async function workOff(at: string, sink?: Sink): Promise<void> {
+  /** Does what the base is owed by the system now: fix the publicity window (from `calendar` when it covers it), certify. */
+  async function workOff(at: string, sink?: Sink, calendar?: YearSchedule[]): Promise<void> {
     for (let work = pendingWork(current()); work; work = pendingWork(current())) {
       if (work.kind === 'certify') {
         const { year, serial } = await allocateNotice({ baseId: current().id, year: yearOf(shanghaiDate(at)) });
@@ -216,7 +219,8 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
       }
       if (work.awaitingYear !== undefined && !retryCalendar) return;
       retryCalendar = false;
-      const window = await publicityWindow({ openedOn: work.openedOn, workingDays: work.workingDays });
+      const atHand = calendar && workingDayWindow(work.openedOn, work.workingDays, (y) => calendar.find((s) => s.year === y));
+      const window = atHand?.kind === 'scheduled' ? atHand : await publicityWindow({ openedOn: work.openedOn, workingDays: work.workingDays });
       if (window.kind === 'missing_year') {
         runSystem(system(at, { type: 'await_calendar', year: window.year }), sink);
         return;
@@ -227,26 +231,29 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
   }
 
   /** One settling at a time; a caller arriving during one waits for it and then looks again. */
-  async function settle(at: string, sink?: Sink): Promise<void> {
+  async function settle(at: string, sink?: Sink, calendar?: YearSchedule[]): Promise<void> {
     while (settling) await settling;
     if (!state || !pendingWork(state)) return;
-    settling = workOff(at, sink).finally(() => {
+    settling = workOff(at, sink, calendar).finally(() => {
       settling = undefined;
     });
     await settling;
   }
 
-  async function accept(cmd: PersonCommand, sink?: Sink): Promise<void> {
+  async function accept(cmd: PersonCommand, sink?: Sink, calendar?: YearSchedule[]): Promise<void> {
     run(cmd, sink);
     remember(cmd.commandId);
-    await settle(cmd.at, sink);
+    await settle(cmd.at, sink, calendar);
   }
+
+  /** The schedules an approval sent through the API carries (an operator's signal is looked up as before). */
+  const calendarOf = (cmd: PersonCommand) => (calendarFromApproval && cmd.type === 'approve_candidate' ? cmd.calendar : undefined);
 
   wf.setHandler(
     actUpdate,
     async (cmd) => {
       const sink = newSink();
-      if (!recent.includes(cmd.commandId)) await accept(cmd, sink);
+      if (!recent.includes(cmd.commandId)) await accept(cmd, sink, calendarOf(cmd));
       await persisted;
       return sink ? answer(sink) : toView(current(), cmd.actor);
     },

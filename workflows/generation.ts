@@ -8,8 +8,15 @@
  * step of the main loop, not once a command. Runs started by older code carry no generation and
  * keep their markers and their one batch a command. A change that need not reach running bases
  * can raise the generation instead of adding a patch: nothing is recorded for it in the history.
+ * Generation 5: an approval's publicity window comes from the schedules the approval carries.
  */
-export const CODE_GENERATION = 4;
+export const CODE_GENERATION = 5;
 
 /** Whether a run was started by generation 4 or later (absent: by older code, which went by patch markers). */
 export const takesPatchesUnmarked = (generation: number | undefined) => (generation ?? 0) >= 4;
+
+/**
+ * Whether a run computes an approval's publicity window from the schedules the approval carries
+ * (generation 5): no local activity inside the decision's task. Older runs look it up, as recorded.
+ */
+export const takesCalendarFromApproval = (generation: number | undefined) => (generation ?? 0) >= 5;

@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
-import { ACTION_RULES, ActionCommand, ActionType, Actor, authorize, BaseState, BaseView, formatInstant, isTerminal, ObjectionCommand, toView } from '../../domain';
+import { ACTION_RULES, ActionCommand, ActionType, Actor, authorize, BaseState, BaseView, formatInstant, isTerminal, ObjectionCommand, shanghaiDate, toView } from '../../domain';
 import { DecisionTarget, getBaseState } from '../../store/bases';
+import { schedulesFrom } from '../../store/calendar';
 import { hasCommand } from '../../store/events';
 import { requireActor } from '../auth';
 import { isWorkflowClosed } from '../dependency-errors';
@@ -63,6 +64,8 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     const cmd = { ...parsed.data, actor, at: formatInstant(deps.now()), commandId } as ActionCommand;
     const answered = await answerFromReadModel(deps, base, actor);
     if (answered) return void res.json(answered);
+    // The workflow computes the publicity window from these rather than look them up inside the decision.
+    if (cmd.type === 'approve_candidate') cmd.calendar = await steps.time('calendar', () => schedulesFrom(deps.pool, shanghaiDate(cmd.at)));
     const sent = gate.send(() => sendDecision(deps, base.id, cmd.commandId, actor, () => deps.gateway.act(base.id, cmd), steps));
     res.json(await sent.catch((err) => closedMeanwhile(deps, base.id, cmd, err)));
   });

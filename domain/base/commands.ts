@@ -1,5 +1,6 @@
 import { Actor } from '../actor';
 import { Application, Indicators } from '../application';
+import { YearSchedule } from '../calendar';
 import { Rating } from '../policy';
 import { IsoDate, IsoInstant } from '../time';
 
@@ -23,7 +24,12 @@ export interface ActionPayloads {
   withdraw: { reason?: string };
   record_review: { score: number; opinion?: string };
   conclude_review: { passed: boolean; opinion?: string; siteInspection?: { date: IsoDate; summary: string } };
-  approve_candidate: { meeting: Meeting };
+  /**
+   * `calendar`: the holiday schedules of the years the publicity window may span, as loaded when
+   * the approval was sent. The API adds them (no caller can: the HTTP body is strict); the workflow
+   * computes the window from them instead of looking the calendar up inside the decision.
+   */
+  approve_candidate: { meeting: Meeting; calendar?: YearSchedule[] };
   reject_candidate: { meeting: Meeting; reason: string };
   rule_objection: { objectionId: string; upheld: boolean; reason?: string };
   submit_annual_report: { year: number; indicators: Indicators };

@@ -12,6 +12,9 @@ const POLICIES: Record<string, Policy> = {
 export const DEFAULT_POLICY_VERSION = POLICY_2021.version;
 export const POLICY_VERSIONS = Object.keys(POLICIES);
 
+/** The longest publicity of any policy: the schedules an approval carries must cover it. */
+export const LONGEST_PUBLICITY_WORKING_DAYS = Math.max(...Object.values(POLICIES).map((p) => p.publicityWorkingDays));
+
 export function policyOf(version: string): Policy {
   const policy = POLICIES[version];
   if (!policy) throw new RangeError(`unknown policy version ${version}`);

@@ -1,4 +1,6 @@
 import { Client } from '@temporalio/client';
+import { shanghaiDate, workingDayWindow, YearSchedule, yearOf, yearsSpanned } from '../../domain';
+import { getCalendarYears } from '../../store/calendar';
 import { client, HttpClient, INDICATORS, staff } from '../support/http';
 import { rate, submit, toCertified } from '../support/journeys';
 import { until } from '../support/poll';
@@ -102,6 +104,26 @@ test("a new base's history holds no patch markers, and its window's close and th
   const types = rows.rows.map((r) => r.type);
   expect(types.slice(-2)).toEqual(['PublicityClosed', 'Certified']);
   expect(rows.rows.map((r) => r.seq)).toEqual(rows.rows.map((_, i) => i + 1));
+});
+
+test("an approval carries the holiday schedule its window is computed from, in the history; only the notice number is looked up inside a decision", async () => {
+  const b = await submit(http);
+  await toCertified(http, b);
+  const runs = await runsOf(temporal, b.id);
+  const events = runs.flatMap((r) => r.events);
+  const approval = events
+    .map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads?.[0])
+    .filter((p) => p?.data)
+    .map((p) => JSON.parse(Buffer.from(p!.data!).toString()))
+    .find((cmd) => cmd.type === 'approve_candidate');
+  const openedOn = shanghaiDate(approval.at);
+  expect(approval.calendar.map((y: YearSchedule) => y.year)).toContain(yearOf(openedOn));
+  const lookups = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+  expect(lookups).toHaveLength(1); // the certification's notice number
+  const scheduled = await stack.pool.query(`SELECT payload FROM base_events WHERE base_id = $1 AND type = 'PublicityScheduled'`, [b.id]);
+  const years = await getCalendarYears(stack.pool, yearsSpanned(openedOn, 5));
+  const expected = workingDayWindow(openedOn, 5, (y) => years.find((s) => s.year === y));
+  expect(scheduled.rows[0].payload).toMatchObject({ firstDay: (expected as any).firstDay, lastDay: (expected as any).lastDay, endsAt: (expected as any).endsAt });
 });
 
 test('the trail downloads as CSV with a header row, and is for auditors only', async () => {
