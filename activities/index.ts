@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { workingDayWindow, yearsSpanned } from '../domain';
+import { windowFromSchedules, yearsSpanned } from '../domain';
 import { getCalendarYears } from '../store/calendar';
 import { DecisionBatch, persistDecision } from '../store/decisions';
 import { allocateNoticeSerial } from '../store/notices';
@@ -14,7 +14,7 @@ export function createActivities(pool: Pool) {
     /** The publicity window from the official calendar, or the first year that is not loaded. */
     async publicityWindow(input: { openedOn: string; workingDays: number }) {
       const years = await getCalendarYears(pool, yearsSpanned(input.openedOn, input.workingDays));
-      return workingDayWindow(input.openedOn, input.workingDays, (y) => years.find((s) => s.year === y));
+      return windowFromSchedules(input.openedOn, input.workingDays, years);
     },
 
     async allocateNotice(input: { baseId: string; year: number }) {

@@ -39,6 +39,11 @@ export function workingDayWindow(
   }
 }
 
+/** The same window from loaded schedules (the calendar table's, or those an approval carries). */
+export function windowFromSchedules(openedOn: IsoDate, n: number, schedules: YearSchedule[]): WindowResult {
+  return workingDayWindow(openedOn, n, (y) => schedules.find((s) => s.year === y));
+}
+
 /** The years a window opening on this day may need, so a caller can load them in one go. */
 export function yearsSpanned(openedOn: IsoDate, n: number): number[] {
   // Even the longest Chinese holiday run (Spring Festival + weekends) stays far below 30 days.

@@ -18,7 +18,7 @@ import {
   SYSTEM,
   SystemCommand,
   toView,
-  workingDayWindow,
+  windowFromSchedules,
   yearOf,
   YearSchedule,
 } from '../domain';
@@ -219,7 +219,7 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
       }
       if (work.awaitingYear !== undefined && !retryCalendar) return;
       retryCalendar = false;
-      const atHand = calendar && workingDayWindow(work.openedOn, work.workingDays, (y) => calendar.find((s) => s.year === y));
+      const atHand = calendar && windowFromSchedules(work.openedOn, work.workingDays, calendar);
       const window = atHand?.kind === 'scheduled' ? atHand : await publicityWindow({ openedOn: work.openedOn, workingDays: work.workingDays });
       if (window.kind === 'missing_year') {
         runSystem(system(at, { type: 'await_calendar', year: window.year }), sink);

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
-import { DEFAULT_POLICY_VERSION, policyOf, shanghaiDate, workingDayWindow, yearsSpanned } from '../../domain';
+import { DEFAULT_POLICY_VERSION, policyOf, shanghaiDate, windowFromSchedules, yearsSpanned } from '../../domain';
 import { getCalendarYears } from '../../store/calendar';
 import { historyFigures, PhaseResult, runPhase } from './phase';
 import { oursPath } from './ours';
@@ -21,7 +21,7 @@ async function publicitySpanMs(pool: Pool, now = Date.now()): Promise<number> {
   const openedOn = shanghaiDate(now);
   const n = policyOf(DEFAULT_POLICY_VERSION).publicityWorkingDays;
   const years = await getCalendarYears(pool, yearsSpanned(openedOn, n));
-  const w = workingDayWindow(openedOn, n, (y) => years.find((s) => s.year === y));
+  const w = windowFromSchedules(openedOn, n, years);
   if (w.kind !== 'scheduled') throw new Error(`the bench's database has no holiday schedule for ${w.year}`);
   return Date.parse(w.endsAt) - now;
 }

@@ -1,5 +1,5 @@
 import { Client } from '@temporalio/client';
-import { shanghaiDate, workingDayWindow, YearSchedule, yearOf, yearsSpanned } from '../../domain';
+import { shanghaiDate, windowFromSchedules, YearSchedule, yearOf, yearsSpanned } from '../../domain';
 import { getCalendarYears } from '../../store/calendar';
 import { client, HttpClient, INDICATORS, staff } from '../support/http';
 import { rate, submit, toCertified } from '../support/journeys';
@@ -122,7 +122,7 @@ test("an approval carries the holiday schedule its window is computed from, in t
   expect(lookups).toHaveLength(1); // the certification's notice number
   const scheduled = await stack.pool.query(`SELECT payload FROM base_events WHERE base_id = $1 AND type = 'PublicityScheduled'`, [b.id]);
   const years = await getCalendarYears(stack.pool, yearsSpanned(openedOn, 5));
-  const expected = workingDayWindow(openedOn, 5, (y) => years.find((s) => s.year === y));
+  const expected = windowFromSchedules(openedOn, 5, years);
   expect(scheduled.rows[0].payload).toMatchObject({ firstDay: (expected as any).firstDay, lastDay: (expected as any).lastDay, endsAt: (expected as any).endsAt });
 });
 

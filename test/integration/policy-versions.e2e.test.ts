@@ -1,5 +1,5 @@
 import { getCalendarYears } from '../../store/calendar';
-import { shanghaiDate, workingDayWindow } from '../../domain';
+import { shanghaiDate, windowFromSchedules } from '../../domain';
 import { client, HttpClient, staff } from '../support/http';
 import { submit, toPublicity } from '../support/journeys';
 import { startStack, Stack } from '../support/stack';
@@ -16,7 +16,7 @@ afterAll(() => stack?.stop());
 
 async function expectedLastDay(openedAt: string, workingDays: number) {
   const years = await getCalendarYears(stack.pool, [2025, 2026, 2027, 2028]);
-  const w = workingDayWindow(shanghaiDate(openedAt), workingDays, (y) => years.find((s) => s.year === y));
+  const w = windowFromSchedules(shanghaiDate(openedAt), workingDays, years);
   return w.kind === 'scheduled' ? w.lastDay : `missing ${w.year}`;
 }
 
