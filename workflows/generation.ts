@@ -12,11 +12,14 @@
  */
 export const CODE_GENERATION = 5;
 
+/** Whether a run was started by generation `n` or later; a run without a generation was started before 4. */
+const since = (n: number) => (generation: number | undefined) => (generation ?? 0) >= n;
+
 /** Whether a run was started by generation 4 or later (absent: by older code, which went by patch markers). */
-export const takesPatchesUnmarked = (generation: number | undefined) => (generation ?? 0) >= 4;
+export const takesPatchesUnmarked = since(4);
 
 /**
  * Whether a run computes an approval's publicity window from the schedules the approval carries
  * (generation 5): no local activity inside the decision's task. Older runs look it up, as recorded.
  */
-export const takesCalendarFromApproval = (generation: number | undefined) => (generation ?? 0) >= 5;
+export const takesCalendarFromApproval = since(5);

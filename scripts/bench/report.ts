@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { PhaseResult } from './phase';
-import { median, round } from './stats';
+import { median, middle, round } from './stats';
 
 export interface Comparison {
   settings: Record<string, unknown>;
@@ -78,13 +78,6 @@ export function printComparison(c: Comparison): void {
 export function medianRound(runs: Comparison[]): Comparison {
   const m = median(runs.map((r) => r.ratio.throughput));
   return runs.find((r) => r.ratio.throughput === m)!;
-}
-
-/** The middle value; of an even count, the mean of the middle two. */
-function middle(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 ? s[(n - 1) / 2] : round((s[n / 2 - 1] + s[n / 2]) / 2, 2);
 }
 
 const spreadOf = (xs: number[]) => ({ median: middle(xs), min: Math.min(...xs), max: Math.max(...xs), each: xs });

@@ -46,6 +46,13 @@ function push(m: Map<string, number[]>, key: string, v: number): void {
 /** The middle sample (the upper of two): always one that was measured. */
 export const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN);
 
+/** `median`, but of an even count the mean of the middle two (a spread of ratios), not the upper one (a sample that exists). */
+export function middle(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2] : round((s[n / 2 - 1] + s[n / 2]) / 2, 2);
+}
+
 export const round = (x: number, digits = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : x);
 
 /** Current and peak resident memory of a process in MB, from /proc (Linux). */
