@@ -42,18 +42,9 @@ export async function startBench(timeScale: number, temporalDb?: string): Promis
       ours,
       client: new Client({ connection }),
       async startBareWorker() {
-        const taskQueue = `bare-${randomBytes(3).toString('hex')}`;
-        const worker = spawnNode(distFile('scripts', 'bench', 'bare-worker.js'), {
-          LOG_LEVEL: 'warn',
-          TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
-          TEMPORAL_TASK_QUEUE: taskQueue,
-        });
-        stops.push(() => worker.stop(5000));
-        await new Promise<void>((resolve, reject) => {
-          worker.process.stdout?.on('data', (d) => String(d).includes('polling') && resolve());
-          worker.process.once('exit', (code) => reject(new Error(`the bare worker exited with code ${code}`)));
-        });
-        return { worker, taskQueue };
+        const bare = await startBareWorker(process.env.TEST_TEMPORAL_ADDRESS!);
+        stops.push(() => bare.worker.stop(5000));
+        return bare;
       },
       stop,
     };
@@ -61,6 +52,22 @@ export async function startBench(timeScale: number, temporalDb?: string): Promis
     await stop();
     throw err;
   }
+}
+
+/** The bare workflow's worker on a task queue of its own, once it polls. */
+export async function startBareWorker(temporalAddress: string): Promise<{ worker: Managed; taskQueue: string }> {
+  const taskQueue = `bare-${randomBytes(3).toString('hex')}`;
+  const worker = spawnNode(distFile('scripts', 'bench', 'bare-worker.js'), { LOG_LEVEL: 'warn', TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      worker.process.stdout?.on('data', (d) => String(d).includes('polling') && resolve());
+      worker.process.once('exit', (code) => reject(new Error(`the bare worker exited with code ${code}`)));
+    });
+  } catch (err) {
+    await worker.stop(5000);
+    throw err;
+  }
+  return { worker, taskQueue };
 }
 
 /** The worker is up once a submission answers (the API waits for it, then answers 503). */
