@@ -26,8 +26,9 @@ export function timedClient(http: HttpClient, lat: Latencies): HttpClient {
         }
         if (r.status >= 300) lat.errors += 1;
         else {
-          lat.add(performance.now() - t0, kindOf(a));
-          lat.addServerTiming(r.headers.get('server-timing'));
+          const kind = kindOf(a);
+          lat.add(performance.now() - t0, kind);
+          lat.addServerTiming(r.headers.get('server-timing'), kind === 'submit' ? 'submission' : 'decision');
         }
         return r;
       }

@@ -18,6 +18,7 @@ export interface PhaseResult {
   byAction: Record<string, { count: number; p50Ms: number; p99Ms: number }>;
   /** Ours only: the API's steps of a decision, from its Server-Timing header. */
   bySteps: Record<string, { count: number; p50Ms: number; p99Ms: number }>;
+  byGroupSteps: Record<string, { count: number; p50Ms: number; p99Ms: number }>;
   failedDecisions: number;
   retriedDecisions: number;
   wallSec: number;
@@ -74,6 +75,7 @@ export async function runPhase(label: string, n: number, concurrency: number, pa
     maxMs: s.maxMs,
     byAction: decisions.kinds(),
     bySteps: decisions.kinds(decisions.bySteps),
+    byGroupSteps: decisions.kinds(decisions.byGroupSteps),
     failedDecisions: s.errors,
     retriedDecisions: s.retries,
     wallSec: round(wallSec),
@@ -93,6 +95,9 @@ export interface HistoryFigures {
   taskQueuedMsP50: number;
   /** Median time the worker held a workflow task (started → completed): the workflow code, and for ours the local activity. */
   taskInWorkerMsP50: number;
+  /** The same two for a workflow's first task (the submission's, on the task queue every worker polls, not the sticky one). */
+  firstTaskQueuedMsP50: number;
+  firstTaskInWorkerMsP50: number;
 }
 
 /**
@@ -104,11 +109,14 @@ export async function historyFigures(client: Client, workflowIds: string[], samp
   let total = 0;
   const queued: number[] = [];
   const inWorker: number[] = [];
+  const firstQueued: number[] = [];
+  const firstInWorker: number[] = [];
   for (const id of picked) {
     const events = (await client.workflow.getHandle(id).fetchHistory()).events ?? [];
     total += events.length;
     const scheduled = new Map<string, number>();
     const started = new Map<string, number>();
+    let firstStarted = '';
     for (const e of events) {
       const at = ms(e.eventTime);
       if (e.workflowTaskScheduledEventAttributes) scheduled.set(String(e.eventId), at);
@@ -116,14 +124,23 @@ export async function historyFigures(client: Client, workflowIds: string[], samp
       if (s) {
         started.set(String(e.eventId), at);
         queued.push(at - (scheduled.get(String(s.scheduledEventId)) ?? at));
+        if (started.size === 1) {
+          firstStarted = String(e.eventId);
+          firstQueued.push(queued[queued.length - 1]);
+        }
       }
       const c = e.workflowTaskCompletedEventAttributes;
-      if (c) inWorker.push(at - (started.get(String(c.startedEventId)) ?? at));
+      if (c) {
+        inWorker.push(at - (started.get(String(c.startedEventId)) ?? at));
+        if (String(c.startedEventId) === firstStarted) firstInWorker.push(inWorker[inWorker.length - 1]);
+      }
     }
   }
   return {
     eventsPerBase: picked.length ? round(total / picked.length) : NaN,
     taskQueuedMsP50: round(median(queued)),
     taskInWorkerMsP50: round(median(inWorker)),
+    firstTaskQueuedMsP50: round(median(firstQueued)),
+    firstTaskInWorkerMsP50: round(median(firstInWorker)),
   };
 }

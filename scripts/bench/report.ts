@@ -53,6 +53,7 @@ export function printComparison(c: Comparison): void {
     ['history events per base', (p) => p.historyEventsPerBase, c.ratio.historyEvents],
     ['workflow task queued ms p50', (p) => p.history?.taskQueuedMsP50, ''],
     ['workflow task in worker ms p50', (p) => p.history?.taskInWorkerMsP50, ''],
+    ['first task queued / in worker p50', (p) => (p.history ? `${p.history.firstTaskQueuedMsP50} / ${p.history.firstTaskInWorkerMsP50}` : ''), ''],
     ['peak RSS', (p) => mem(p.peakRssMb), ''],
     ...['worker', 'api', 'temporal', 'postgres', 'bench'].map(
       (part) => [`CPU ms per decision: ${part}`, (p: Side) => cpuPerDecision(p, part), ''] as Row,
@@ -70,6 +71,8 @@ export function printComparison(c: Comparison): void {
     if (kinds.length) console.log(`${side}, p50/p99 ms by action: ${kinds.join(', ')}`);
     const steps = Object.entries(p.bySteps ?? {}).map(([k, v]) => `${k} ${v.p50Ms}/${v.p99Ms}`);
     if (steps.length) console.log(`${side}, p50/p99 ms by step in the API (Server-Timing): ${steps.join(', ')}`);
+    const grouped = Object.entries(p.byGroupSteps ?? {}).map(([k, v]) => `${k} ${v.p50Ms}/${v.p99Ms}`);
+    if (grouped.length) console.log(`${side}, the same for submissions and for the other decisions: ${grouped.join(', ')}`);
     if (p.firstError) console.log(`${side}: first failure: ${p.firstError}`);
   }
 }

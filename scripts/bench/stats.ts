@@ -7,6 +7,8 @@ export class Latencies {
   readonly byKind = new Map<string, number[]>();
   /** The API's own account of each decision (its Server-Timing header), step by step. */
   readonly bySteps = new Map<string, number[]>();
+  /** The same steps by group of decisions (`submission step`), to tell where one kind's time goes. */
+  readonly byGroupSteps = new Map<string, number[]>();
   errors = 0;
   /** Requests sent again after a 503; each still counts once, with the time to its final answer. */
   retries = 0;
@@ -17,8 +19,11 @@ export class Latencies {
   }
 
   /** `read;dur=3.1, temporal;dur=80.2, total;dur=95.0` */
-  addServerTiming(header: string | null): void {
-    for (const m of (header ?? '').matchAll(/([\w-]+);dur=([\d.]+)/g)) push(this.bySteps, m[1], Number(m[2]));
+  addServerTiming(header: string | null, group?: string): void {
+    for (const m of (header ?? '').matchAll(/([\w-]+);dur=([\d.]+)/g)) {
+      push(this.bySteps, m[1], Number(m[2]));
+      if (group !== undefined) push(this.byGroupSteps, `${group} ${m[1]}`, Number(m[2]));
+    }
   }
 
   /** Nearest-rank percentile: p99 of 100 samples is the 99th, never an interpolation below it. */
