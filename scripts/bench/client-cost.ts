@@ -9,8 +9,9 @@ import { Latencies } from './stats';
 /**
  * CPU a client process spends on one decision's call to Temporal (an update, answered by a
  * workflow that does nothing else), through @temporalio/client's pure-JavaScript gRPC connection
- * and through the SDK's Rust connection (NativeConnection, the worker's). Rounds alternate in one process, against a dev server and a bare worker of its own;
- * process CPU includes the Rust client's threads.
+ * and through the SDK's Rust connection (NativeConnection, the worker's). Rounds alternate in one
+ * process, against a dev server and a bare worker of its own; process CPU includes the Rust
+ * client's threads.
  *   npm run bench:client [-- --rounds 3 --workflows 16 --updates 60]
  */
 async function cpuPerUpdate(client: Client, taskQueue: string, workflows: number, updates: number) {
