@@ -1,6 +1,5 @@
 import { Pool } from 'pg';
-import { windowFromSchedules, yearsSpanned } from '../domain';
-import { getCalendarYears } from '../store/calendar';
+import { windowFromCalendar } from '../store/calendar';
 import { DecisionBatch, persistDecision } from '../store/decisions';
 import { allocateNoticeSerial } from '../store/notices';
 
@@ -12,9 +11,8 @@ export function createActivities(pool: Pool) {
     },
 
     /** The publicity window from the official calendar, or the first year that is not loaded. */
-    async publicityWindow(input: { openedOn: string; workingDays: number }) {
-      const years = await getCalendarYears(pool, yearsSpanned(input.openedOn, input.workingDays));
-      return windowFromSchedules(input.openedOn, input.workingDays, years);
+    publicityWindow(input: { openedOn: string; workingDays: number }) {
+      return windowFromCalendar(pool, input.openedOn, input.workingDays);
     },
 
     async allocateNotice(input: { baseId: string; year: number }) {

@@ -1,5 +1,5 @@
 import { Pool, PoolClient } from 'pg';
-import { Actor, IsoDate, LONGEST_PUBLICITY_WORKING_DAYS, YearSchedule, yearsSpanned } from '../domain';
+import { Actor, IsoDate, LONGEST_PUBLICITY_WORKING_DAYS, windowFromSchedules, WindowResult, YearSchedule, yearsSpanned } from '../domain';
 import { prepared } from './prepared';
 
 type Db = Pool | PoolClient;
@@ -48,6 +48,11 @@ export async function putCalendarYear(db: Db, y: YearSchedule, by: Actor): Promi
        source = EXCLUDED.source, loaded_by = EXCLUDED.loaded_by, loaded_at = EXCLUDED.loaded_at`,
     [y.year, JSON.stringify([...y.holidays].sort()), JSON.stringify([...y.workdays].sort()), JSON.stringify({ sub: by.sub, name: by.name, role: by.role })],
   );
+}
+
+/** A publicity window from the calendar table: the window, or the first year that is not loaded. */
+export async function windowFromCalendar(db: Db, openedOn: IsoDate, workingDays: number): Promise<WindowResult> {
+  return windowFromSchedules(openedOn, workingDays, await getCalendarYears(db, yearsSpanned(openedOn, workingDays)));
 }
 
 /** The schedules a publicity window opening on this day may need under any policy: what an approval carries to its workflow. */

@@ -1,5 +1,5 @@
 import express, { Router } from 'express';
-import { ACTION_RULES, ActionCommand, ActionType, Actor, authorize, BaseState, BaseView, formatInstant, isTerminal, ObjectionCommand, shanghaiDate, toView } from '../../domain';
+import { ACTION_RULES, ActionCommand, ActionType, Actor, authorize, BaseState, BaseView, formatInstant, isTerminal, ObjectionCommand, PersonCommand, shanghaiDate, toView } from '../../domain';
 import { DecisionTarget, getBaseState } from '../../store/bases';
 import { schedulesFrom } from '../../store/calendar';
 import { hasCommand } from '../../store/events';
@@ -12,7 +12,7 @@ import { conflict, fromZodError } from '../problem';
 import { sendDecision } from '../record-decision';
 import { rateLimit } from '../rate-limit';
 import { parseAction, objectionSchema } from '../schemas/actions';
-import { stepsOf } from '../server-timing';
+import { Steps, stepsOf } from '../server-timing';
 import { loadDecisionTarget } from './load-base';
 
 /**
@@ -48,6 +48,8 @@ async function closedMeanwhile(deps: ApiDeps, baseId: string, cmd: { commandId: 
 
 export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
   const r = Router();
+  const send = (baseId: string, cmd: PersonCommand, steps: Steps) =>
+    gate.send(() => sendDecision(deps, baseId, cmd.commandId, cmd.actor, () => deps.gateway.act(baseId, cmd), steps)).catch((err) => closedMeanwhile(deps, baseId, cmd, err));
   const json = express.json({ limit: '100kb' });
 
   r.post('/api/bases/:id/actions', requireActor(deps.config.jwtSecret), json, async (req, res) => {
@@ -66,8 +68,7 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     if (answered) return void res.json(answered);
     // The workflow computes the publicity window from these rather than look them up inside the decision.
     if (cmd.type === 'approve_candidate') cmd.calendar = await steps.time('calendar', () => schedulesFrom(deps.pool, shanghaiDate(cmd.at)));
-    const sent = gate.send(() => sendDecision(deps, base.id, cmd.commandId, actor, () => deps.gateway.act(base.id, cmd), steps));
-    res.json(await sent.catch((err) => closedMeanwhile(deps, base.id, cmd, err)));
+    res.json(await send(base.id, cmd, steps));
   });
 
   r.post('/api/bases/:id/objections', rateLimit(deps.config.OBJECTIONS_PER_MINUTE), json, async (req, res) => {
@@ -95,8 +96,7 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     // not yet written (the first send heard 503): the workflow knows it and answers it again, where
     // the read model would refuse it and leave it standing unseen. A new objection it refuses.
     if (base.stage !== 'publicity' && key === undefined) throw conflict('objections are taken only during publicity', base.stage, []);
-    const sent = gate.send(() => sendDecision(deps, base.id, cmd.commandId, cmd.actor, () => deps.gateway.act(base.id, cmd), steps));
-    await sent.catch((err) => closedMeanwhile(deps, base.id, cmd, err));
+    await send(base.id, cmd, steps);
     res.status(201).json({ id: objectionId });
   });
 

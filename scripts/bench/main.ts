@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
-import { DEFAULT_POLICY_VERSION, policyOf, shanghaiDate, windowFromSchedules, yearsSpanned } from '../../domain';
-import { getCalendarYears } from '../../store/calendar';
+import { DEFAULT_POLICY_VERSION, policyOf, shanghaiDate } from '../../domain';
+import { windowFromCalendar } from '../../store/calendar';
 import { historyFigures, PhaseResult, runPhase } from './phase';
 import { oursPath } from './ours';
 import { barePath } from './bare';
@@ -18,10 +18,7 @@ npm run bench -- --scale N [--concurrency C] [--probe-concurrency P] [--temporal
  * Bare's timer lasts as long, so neither side's bases spend longer waiting than the other's.
  */
 async function publicitySpanMs(pool: Pool, now = Date.now()): Promise<number> {
-  const openedOn = shanghaiDate(now);
-  const n = policyOf(DEFAULT_POLICY_VERSION).publicityWorkingDays;
-  const years = await getCalendarYears(pool, yearsSpanned(openedOn, n));
-  const w = windowFromSchedules(openedOn, n, years);
+  const w = await windowFromCalendar(pool, shanghaiDate(now), policyOf(DEFAULT_POLICY_VERSION).publicityWorkingDays);
   if (w.kind !== 'scheduled') throw new Error(`the bench's database has no holiday schedule for ${w.year}`);
   return Date.parse(w.endsAt) - now;
 }

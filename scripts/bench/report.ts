@@ -67,12 +67,13 @@ export function printComparison(c: Comparison): void {
   line(['', 'ours', 'bare', 'ours/bare']);
   for (const [name, get, ratio] of rows) line([name, get(c.ours), get(c.bare), ratio]);
   for (const [side, p] of [['ours', c.ours], ['bare', c.bare]] as const) {
-    const kinds = Object.entries(p.byAction ?? {}).map(([k, v]) => `${k} ${v.p50Ms}/${v.p99Ms}`);
-    if (kinds.length) console.log(`${side}, p50/p99 ms by action: ${kinds.join(', ')}`);
-    const steps = Object.entries(p.bySteps ?? {}).map(([k, v]) => `${k} ${v.p50Ms}/${v.p99Ms}`);
-    if (steps.length) console.log(`${side}, p50/p99 ms by step in the API (Server-Timing): ${steps.join(', ')}`);
-    const grouped = Object.entries(p.byGroupSteps ?? {}).map(([k, v]) => `${k} ${v.p50Ms}/${v.p99Ms}`);
-    if (grouped.length) console.log(`${side}, the same for submissions and for the other decisions: ${grouped.join(', ')}`);
+    const listed = (title: string, of?: Record<string, { p50Ms: number; p99Ms: number }>) => {
+      const items = Object.entries(of ?? {}).map(([k, v]) => `${k} ${v.p50Ms}/${v.p99Ms}`);
+      if (items.length) console.log(`${side}, ${title}: ${items.join(', ')}`);
+    };
+    listed('p50/p99 ms by action', p.byAction);
+    listed('p50/p99 ms by step in the API (Server-Timing)', p.bySteps);
+    listed('the same for submissions and for the other decisions', p.byGroupSteps);
     if (p.firstError) console.log(`${side}: first failure: ${p.firstError}`);
   }
 }

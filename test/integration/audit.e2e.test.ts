@@ -1,6 +1,6 @@
 import { Client } from '@temporalio/client';
-import { shanghaiDate, windowFromSchedules, YearSchedule, yearOf, yearsSpanned } from '../../domain';
-import { getCalendarYears } from '../../store/calendar';
+import { shanghaiDate, YearSchedule, yearOf } from '../../domain';
+import { windowFromCalendar } from '../../store/calendar';
 import { client, HttpClient, INDICATORS, staff } from '../support/http';
 import { rate, submit, toCertified } from '../support/journeys';
 import { until } from '../support/poll';
@@ -121,8 +121,7 @@ test("an approval carries the holiday schedule its window is computed from, in t
   const lookups = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
   expect(lookups).toHaveLength(1); // the certification's notice number
   const scheduled = await stack.pool.query(`SELECT payload FROM base_events WHERE base_id = $1 AND type = 'PublicityScheduled'`, [b.id]);
-  const years = await getCalendarYears(stack.pool, yearsSpanned(openedOn, 5));
-  const expected = windowFromSchedules(openedOn, 5, years);
+  const expected = await windowFromCalendar(stack.pool, openedOn, 5);
   expect(scheduled.rows[0].payload).toMatchObject({ firstDay: (expected as any).firstDay, lastDay: (expected as any).lastDay, endsAt: (expected as any).endsAt });
 });
 

@@ -1,5 +1,5 @@
-import { getCalendarYears } from '../../store/calendar';
-import { shanghaiDate, windowFromSchedules } from '../../domain';
+import { windowFromCalendar } from '../../store/calendar';
+import { shanghaiDate } from '../../domain';
 import { client, HttpClient, staff } from '../support/http';
 import { submit, toPublicity } from '../support/journeys';
 import { startStack, Stack } from '../support/stack';
@@ -15,8 +15,7 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 async function expectedLastDay(openedAt: string, workingDays: number) {
-  const years = await getCalendarYears(stack.pool, [2025, 2026, 2027, 2028]);
-  const w = windowFromSchedules(shanghaiDate(openedAt), workingDays, years);
+  const w = await windowFromCalendar(stack.pool, shanghaiDate(openedAt), workingDays);
   return w.kind === 'scheduled' ? w.lastDay : `missing ${w.year}`;
 }
 
