@@ -4,7 +4,7 @@ import { DomainError, DomainErrorCode } from '../domain';
 import { conflict, fromDomainError, notFound, Problem, unavailable, undecided } from './problem';
 
 // gRPC status codes (stable across every gRPC implementation).
-const grpcStatus = { CANCELLED: 1, UNKNOWN: 2, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, UNAVAILABLE: 14 } as const;
+const grpcStatus = { CANCELLED: 1, UNKNOWN: 2, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, UNAVAILABLE: 14 } as const;
 
 const DOMAIN_CODES: DomainErrorCode[] = ['FORBIDDEN', 'INVALID', 'INELIGIBLE', 'ILLEGAL_STAGE', 'NOT_FOUND'];
 
@@ -39,6 +39,8 @@ export function temporalProblem(err: unknown): Problem | undefined {
     }
     if (code === grpcStatus.NOT_FOUND) return notFound('no such base');
     if (code === grpcStatus.RESOURCE_EXHAUSTED) return unavailable('Temporal (busy)', 2);
+    // A base starts holding its search attributes; a namespace no worker has yet registered them in refuses the start.
+    if (code === grpcStatus.INVALID_ARGUMENT && /search attribute/i.test(messages(err))) return unavailable('Temporal (its search attributes are registered when a worker first starts)');
     if (isTaskRecovering(err)) return unavailable('Temporal (the base is recovering from a failed task)', 1);
     // A connection lost mid-call may have carried the request: only a retry can tell.
     if (code === grpcStatus.UNAVAILABLE || code === grpcStatus.DEADLINE_EXCEEDED || code === grpcStatus.CANCELLED || code === grpcStatus.UNKNOWN) return undecided('Temporal');

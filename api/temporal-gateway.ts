@@ -1,5 +1,5 @@
 import { Client, WithStartWorkflowOperation, WorkflowExecutionDescription } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { defaultPayloadConverter, SearchAttributePair } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { BaseView, PersonCommand, SubmitCommand } from '../domain';
 import type { baseWorkflow, BaseWorkflowInput } from '../workflows/base.workflow';
@@ -47,8 +47,12 @@ export class TemporalGateway {
     return this.client.connection.withDeadline(end, () => retryUntil(end, isTransientRefusal, 50, send));
   }
 
-  /** Starts the base's workflow with its submission and answers with what it recorded; a retry finds the same base. */
-  submit(cmd: SubmitCommand): Promise<UpdateAnswer> {
+  /**
+   * Starts the base's workflow with its submission and answers with what it recorded; a retry finds
+   * the same base. It starts holding the search attributes of the state the submission opens, so
+   * its first task has none to upsert.
+   */
+  submit(cmd: SubmitCommand, searchAttributes: SearchAttributePair[]): Promise<UpdateAnswer> {
     const input: BaseWorkflowInput = {
       baseId: cmd.baseId,
       timeScale: this.o.timeScale,
@@ -64,6 +68,7 @@ export class TemporalGateway {
         args: [input],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: searchAttributes,
       });
     return this.update(() =>
       this.client.workflow.executeUpdateWithStart(readyUpdate, { args: [cmd.actor], updateId: readyUpdateId(cmd.commandId), startWorkflowOperation: start() }),

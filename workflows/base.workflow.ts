@@ -24,8 +24,8 @@ import {
 } from '../domain';
 import type { Activities } from '../activities';
 import { actSignal, actUpdate, calendarLoadedSignal, DecisionAnswer, readyUpdate, viewQuery } from './messages';
-import { CODE_GENERATION, takesCalendarFromApproval, takesPatchesUnmarked } from './generation';
-import { SEARCH_ATTRIBUTES as SA } from './search-attributes';
+import { CODE_GENERATION, takesCalendarFromApproval, takesPatchesUnmarked, takesSearchAttributesAtStart } from './generation';
+import { heldSearchKey, searchAttributesOf, searchKeyOf } from './search-attributes';
 
 // A decision is never dropped: persistence retries until PostgreSQL answers again.
 const retry = { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '15s' };
@@ -118,24 +118,17 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
   let calendarNudges = 0;
   // A nudge that arrived while the previous run was continuing as new is not carried: recheck once.
   let retryCalendar = input.carried !== undefined;
-  let searchKey = '';
+  // A run of generation 6 was started holding its search attributes (the API's start, continue-as-new's copy): upsert only what differs.
+  let searchKey = takesSearchAttributesAtStart(input.generation) ? heldSearchKey(info.typedSearchAttributes) : '';
 
   const current = () => state as BaseState;
 
   function syncSearchAttributes(s: BaseState) {
-    const rating = [...s.evaluations].reverse().find((e) => e.rating)?.rating ?? '';
-    const values = [s.stage, s.application.applicant.district, rating, s.policyVersion, s.publicity?.endsAt ?? '', s.application.applicant.name];
-    const key = JSON.stringify(values);
+    const pairs = searchAttributesOf(s);
+    const key = searchKeyOf(pairs);
     if (key === searchKey) return;
     searchKey = key;
-    wf.upsertSearchAttributes([
-      { key: SA.BaseStage, value: s.stage },
-      { key: SA.BaseDistrict, value: s.application.applicant.district },
-      { key: SA.BaseRating, value: rating || null },
-      { key: SA.PolicyVersion, value: s.policyVersion },
-      { key: SA.PublicityEndsAt, value: s.publicity?.endsAt ? new Date(s.publicity.endsAt) : null },
-      { key: SA.ApplicantName, value: s.application.applicant.name },
-    ]);
+    wf.upsertSearchAttributes(pairs);
   }
 
   /**

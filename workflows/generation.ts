@@ -9,8 +9,9 @@
  * keep their markers and their one batch a command. A change that need not reach running bases
  * can raise the generation instead of adding a patch: nothing is recorded for it in the history.
  * Generation 5: an approval's publicity window comes from the schedules the approval carries.
+ * Generation 6: a run starts holding its search attributes and upserts only what differs.
  */
-export const CODE_GENERATION = 5;
+export const CODE_GENERATION = 6;
 
 /** Whether a run was started by generation `n` or later; a run without a generation was started before 4. */
 const since = (n: number) => (generation: number | undefined) => (generation ?? 0) >= n;
@@ -23,3 +24,12 @@ export const takesPatchesUnmarked = since(4);
  * (generation 5): no local activity inside the decision's task. Older runs look it up, as recorded.
  */
 export const takesCalendarFromApproval = since(5);
+
+/**
+ * Whether a run was started holding its search attributes (generation 6: the API starts a base with
+ * those of its submitted state, continue-as-new copies them), so its first task upserts nothing
+ * unless they differ. In the dev server's SQLite visibility an upsert costs about as much of
+ * Temporal's CPU as the update that carries it (`npm run bench:upsert`). Older runs upsert in their
+ * first task, as recorded.
+ */
+export const takesSearchAttributesAtStart = since(6);

@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { Actor, decide, formatInstant, mayRead, scopeOf, STAFF_ROLES, SubmitCommand, toView } from '../../domain';
+import { Actor, applyEvents, decide, formatInstant, mayRead, scopeOf, STAFF_ROLES, SubmitCommand, toView } from '../../domain';
 import { getBaseState, listBases } from '../../store/bases';
 import { requireActor } from '../auth';
 import { DependencyGate } from '../dependency-gate';
@@ -10,6 +10,7 @@ import { forbidden, fromZodError } from '../problem';
 import { applicationSchema } from '../schemas/application';
 import { listQuerySchema } from '../schemas/queries';
 import { sendDecision } from '../record-decision';
+import { startingSearchAttributes } from '../../workflows/search-attributes';
 import { readyUpdateId } from '../../workflows/ids';
 import { stepsOf } from '../server-timing';
 import { loadBase } from './load-base';
@@ -37,9 +38,10 @@ export function basesRoutes(deps: ApiDeps, gate: DependencyGate): Router {
       at: formatInstant(deps.now()),
       commandId: `submit-${baseId}`,
     };
-    decide(undefined, cmd); // eligibility and ownership answer before anything starts
+    // Eligibility and ownership answer before anything starts; the state it opens is what the run starts showing in Temporal's search.
+    const opened = applyEvents(undefined, decide(undefined, cmd)).state!;
     try {
-      res.status(201).json(await gate.send(() => sendDecision(deps, baseId, readyUpdateId(cmd.commandId), actor, () => deps.gateway.submit(cmd), stepsOf(res))));
+      res.status(201).json(await gate.send(() => sendDecision(deps, baseId, readyUpdateId(cmd.commandId), actor, () => deps.gateway.submit(cmd, startingSearchAttributes(opened)), stepsOf(res))));
     } catch (err) {
       // The same key after the base's workflow has closed: answer with the base it made.
       const existing = err instanceof WorkflowExecutionAlreadyStartedError ? await getBaseState(deps.pool, baseId) : undefined;

@@ -30,3 +30,8 @@ test.each([
 test('a busy server: 503, nothing applied', () => {
   expect([temporalProblem(grpc(8, 'namespace rate limit exceeded'))!.status, temporalProblem(grpc(8, 'x'))!.extra.applied]).toEqual([503, false]);
 });
+
+test('a namespace where no worker has yet registered the search attributes a base starts with: 503, nothing applied', () => {
+  const p = temporalProblem(grpc(3, 'Namespace fresh has no mapping defined for search attribute BaseStage'))!;
+  expect([p.status, p.extra.applied]).toEqual([503, false]);
+});

@@ -1,8 +1,11 @@
 import { Client } from '@temporalio/client';
-import { client, HttpClient, staff } from '../support/http';
+import { msToTs } from '@temporalio/common/lib/time';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { applicantToken, application, client, HttpClient, staff } from '../support/http';
 import { rate, submit, toCertified, toPublicity } from '../support/journeys';
 import { startStack, Stack } from '../support/stack';
-import { temporalClient } from '../support/temporal';
+import { countEvents, EventType, runsOf, temporalClient } from '../support/temporal';
+import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { workflowIdOf } from '../../workflows/ids';
 
 jest.setTimeout(120_000);
@@ -55,16 +58,54 @@ test('bad filters are refused naming the parameter', async () => {
 test('operators find bases by stage and district in Temporal itself (search attributes)', async () => {
   const b = await submit(http, { district: '410183' });
   await toPublicity(http, b);
-  const query = `BaseStage='certified' AND BaseDistrict='410183'`;
-  const found: string[] = [];
-  for (let i = 0; i < 50 && !found.length; i++) {
-    for await (const w of temporal.workflow.list({ query })) found.push(w.workflowId);
-    if (!found.length) await new Promise((r) => setTimeout(r, 200));
-  }
-  expect(found).toEqual([`base-${b.id}`]);
+  expect(await listed(`BaseStage='certified' AND BaseDistrict='410183'`)).toEqual([`base-${b.id}`]);
   const rated: string[] = [];
   for await (const w of temporal.workflow.list({ query: `BaseRating='excellent' AND WorkflowId='base-${ids.excellent}'` })) rated.push(w.workflowId);
   expect(rated).toEqual([`base-${ids.excellent}`]);
+});
+
+async function listed(query: string, c = temporal): Promise<string[]> {
+  const found: string[] = [];
+  for (let i = 0; i < 50 && !found.length; i++) {
+    for await (const w of c.workflow.list({ query })) found.push(w.workflowId);
+    if (!found.length) await new Promise((r) => setTimeout(r, 200));
+  }
+  return found;
+}
+
+test('a base is found by its stage in Temporal from its submission on, without its first task writing search attributes', async () => {
+  const b = await submit(http, { district: '410181' });
+  expect(await listed(`BaseStage='district_review' AND BaseDistrict='410181' AND PolicyVersion='2021'`)).toEqual([workflowIdOf(b.id)]);
+  expect(countEvents(await runsOf(temporal, b.id), EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)).toBe(0);
+});
+
+test('in a namespace no worker has yet registered the search attributes in, a submission is 503 and creates nothing; sent again once a worker has started, it goes through', async () => {
+  const namespace = `fresh-${randomBytes(3).toString('hex')}`;
+  await temporal.connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+  const there = new Client({ connection: temporal.connection, namespace });
+  // The namespace is usable once a start in it is refused for the attributes, not for the namespace.
+  for (let i = 0; i < 100; i++) {
+    const err = await there.workflow
+      .start('probe', { taskQueue: 'none', workflowId: 'probe', typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.BaseStage, value: 'x' }] })
+      .then(() => undefined, (e: Error) => e);
+    if (/search attribute/.test(String((err as { cause?: Error })?.cause?.message ?? err))) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const fresh = await startStack('freshns', { timeScale: 5_000_000, worker: false, env: { TEMPORAL_NAMESPACE: namespace } });
+  try {
+    const app = application({ district: '410181' });
+    const send = () => client(fresh.url).post('/api/bases', app, applicantToken(app.applicant.creditCode), { 'Idempotency-Key': key });
+    const key = randomUUID();
+    const refused = await send();
+    expect([refused.status, refused.body.applied]).toEqual([503, false]);
+    expect((await there.workflow.count()).count).toBe(0);
+    await fresh.startWorker();
+    const taken = await send();
+    expect([taken.status, taken.body.stage]).toEqual([201, 'district_review']);
+    expect(await listed(`BaseStage='district_review'`, there)).toEqual([workflowIdOf(taken.body.id)]);
+  } finally {
+    await fresh.stop();
+  }
 });
 
 // The worker keeps four frames of each promise's stack (workflows/sandbox.ts): enough for this.

@@ -45,6 +45,8 @@ export async function startStack(
     env?: NodeJS.ProcessEnv;
     /** The database URL the worker and the API are given, e.g. through a proxy that can cut it; the suite's own pool connects directly. */
     databaseUrlFor?: (direct: string) => string;
+    /** false: the API alone, as before any worker has started (startWorker() later). */
+    worker?: boolean;
   } = {},
 ): Promise<Stack> {
   const suffix = randomBytes(3).toString('hex');
@@ -92,7 +94,7 @@ export async function startStack(
       logFile.end();
     },
   };
-  await stack.startWorker();
+  if (opts.worker !== false) await stack.startWorker();
   await stack.startApi();
   return stack;
 }
