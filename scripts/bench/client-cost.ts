@@ -1,10 +1,10 @@
-import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { freePort, startTemporalDevServer } from '../../runtime/processes';
 import { bareAct, bareWorkflow } from './bare.workflow';
 import { startBareWorker } from './stack';
 import { Latencies } from './stats';
+import { counts } from './options';
 
 /**
  * CPU a client process spends on one decision's call to Temporal (an update, answered by a
@@ -40,8 +40,7 @@ async function cpuPerUpdate(client: Client, taskQueue: string, workflows: number
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, workflows: { type: 'string', default: '16' }, updates: { type: 'string', default: '60' } } });
-  const [rounds, workflows, updates] = [values.rounds, values.workflows, values.updates].map((v) => Math.max(1, Number(v) || 1));
+  const { rounds, workflows, updates } = counts({ rounds: 3, workflows: 16, updates: 60 });
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const temporal = await startTemporalDevServer({ port: await freePort() });
   const { worker, taskQueue } = await startBareWorker(temporal.address).catch(async (err) => {

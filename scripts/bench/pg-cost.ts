@@ -1,5 +1,4 @@
 import { rmSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { Pool, QueryConfig } from 'pg';
 import { ensureDatabase } from '../../runtime/processes';
@@ -12,6 +11,7 @@ import { CURRENT_GENERATION, fromJson, loadFixtures } from '../../test/support/r
 import { DecisionAnswer, isDecisionAnswer, UpdateAnswer } from '../../workflows/messages';
 import { cpuSecondsOf } from './cpu';
 import { inParallel, median, round } from './stats';
+import { counts } from './options';
 
 /**
  * What PostgreSQL and its client spend on a decision's three statements (the API's read, its
@@ -83,10 +83,7 @@ async function costPerDecision(pool: Pool, pids: number[], answers: DecisionAnsw
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, bases: { type: 'string', default: '400' }, concurrency: { type: 'string', default: '4' } } });
-  const rounds = Math.max(1, Number(values.rounds) || 3);
-  const bases = Math.max(1, Number(values.bases) || 400);
-  const concurrency = Math.max(1, Number(values.concurrency) || 4);
+  const { rounds, bases, concurrency } = counts({ rounds: 3, bases: 400, concurrency: 4 });
   const tmp = serversDir('zz-bases-bench-pg-');
   const server = await postgresServer(tmp);
   const url = await ensureDatabase(server.url, `zz_bench_pg_${Date.now()}`);

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { distFile } from '../../runtime/paths';
 import { CURRENT_GENERATION, fromJson, loadFixtures } from '../../test/support/replay';
+import { counts } from './options';
 
 /**
  * CPU a worker spends replaying the recorded histories of today's generation through the bundle
@@ -27,9 +27,7 @@ async function cpuPerUpdate(code: string, histories: temporal.api.history.v1.IHi
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, passes: { type: 'string', default: '15' } } });
-  const rounds = Math.max(1, Number(values.rounds) || 3);
-  const passes = Math.max(1, Number(values.passes) || 15);
+  const { rounds, passes } = counts({ rounds: 3, passes: 15 });
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const histories = loadFixtures()
     .filter((f) => f.generation === CURRENT_GENERATION)

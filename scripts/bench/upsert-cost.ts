@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { freePort, startTemporalDevServer } from '../../runtime/processes';
 import { cpuSecondsOf } from './cpu';
 import { upsertAct, UpsertMode, upsertWorkflow } from './upsert.workflow';
+import { counts } from './options';
 
 /**
  * The Temporal dev server's CPU for one update whose task sets no search attribute, one, or all
@@ -30,8 +30,7 @@ async function cpuPerUpdate(client: Client, taskQueue: string, mode: UpsertMode,
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '4' }, workflows: { type: 'string', default: '16' }, updates: { type: 'string', default: '60' } } });
-  const [rounds, workflows, updates] = [values.rounds, values.workflows, values.updates].map((v) => Math.max(1, Number(v) || 1));
+  const { rounds, workflows, updates } = counts({ rounds: 4, workflows: 16, updates: 60 });
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const temporal = await startTemporalDevServer({ port: await freePort() });
   const taskQueue = 'upsert-cost';

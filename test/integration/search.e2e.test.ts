@@ -3,6 +3,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { applicantToken, application, client, HttpClient, staff } from '../support/http';
 import { rate, submit, toCertified, toPublicity } from '../support/journeys';
+import { until } from '../support/poll';
 import { startStack, Stack } from '../support/stack';
 import { countEvents, EventType, runsOf, temporalClient } from '../support/temporal';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
@@ -55,23 +56,20 @@ test('bad filters are refused naming the parameter', async () => {
   expect(r.body.errors.map((e: any) => e.path).sort()).toEqual(['query', 'query.pageSize', 'query.stage'].sort());
 });
 
+/** The workflow ids Temporal lists for a query, once it lists any (visibility lags the history a little). */
+const listed = (query: string, c = temporal) =>
+  until(`listed for ${query}`, async () => {
+    const found: string[] = [];
+    for await (const w of c.workflow.list({ query })) found.push(w.workflowId);
+    return found;
+  }, (found) => found.length > 0, 10_000);
+
 test('operators find bases by stage and district in Temporal itself (search attributes)', async () => {
   const b = await submit(http, { district: '410183' });
   await toPublicity(http, b);
   expect(await listed(`BaseStage='certified' AND BaseDistrict='410183'`)).toEqual([`base-${b.id}`]);
-  const rated: string[] = [];
-  for await (const w of temporal.workflow.list({ query: `BaseRating='excellent' AND WorkflowId='base-${ids.excellent}'` })) rated.push(w.workflowId);
-  expect(rated).toEqual([`base-${ids.excellent}`]);
+  expect(await listed(`BaseRating='excellent' AND WorkflowId='base-${ids.excellent}'`)).toEqual([`base-${ids.excellent}`]);
 });
-
-async function listed(query: string, c = temporal): Promise<string[]> {
-  const found: string[] = [];
-  for (let i = 0; i < 50 && !found.length; i++) {
-    for await (const w of c.workflow.list({ query })) found.push(w.workflowId);
-    if (!found.length) await new Promise((r) => setTimeout(r, 200));
-  }
-  return found;
-}
 
 test('a base is found by its stage in Temporal from its submission on, without its first task writing search attributes', async () => {
   const b = await submit(http, { district: '410181' });
@@ -84,18 +82,16 @@ test('in a namespace no worker has yet registered the search attributes in, a su
   await temporal.connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
   const there = new Client({ connection: temporal.connection, namespace });
   // The namespace is usable once a start in it is refused for the attributes, not for the namespace.
-  for (let i = 0; i < 100; i++) {
-    const err = await there.workflow
+  const probe = () =>
+    there.workflow
       .start('probe', { taskQueue: 'none', workflowId: 'probe', typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.BaseStage, value: 'x' }] })
-      .then(() => undefined, (e: Error) => e);
-    if (/search attribute/.test(String((err as { cause?: Error })?.cause?.message ?? err))) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+      .then(() => 'started', (e: Error) => String((e as { cause?: Error }).cause?.message ?? e));
+  await until('the new namespace in use', probe, (refusal) => /search attribute/.test(refusal), 20_000);
   const fresh = await startStack('freshns', { timeScale: 5_000_000, worker: false, env: { TEMPORAL_NAMESPACE: namespace } });
   try {
     const app = application({ district: '410181' });
-    const send = () => client(fresh.url).post('/api/bases', app, applicantToken(app.applicant.creditCode), { 'Idempotency-Key': key });
     const key = randomUUID();
+    const send = () => client(fresh.url).post('/api/bases', app, applicantToken(app.applicant.creditCode), { 'Idempotency-Key': key });
     const refused = await send();
     expect([refused.status, refused.body.applied]).toEqual([503, false]);
     expect((await there.workflow.count()).count).toBe(0);
