@@ -1,10 +1,11 @@
 import { Client, WithStartWorkflowOperation, WorkflowExecutionDescription } from '@temporalio/client';
-import { defaultPayloadConverter, SearchAttributePair } from '@temporalio/common';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import type { BaseView, PersonCommand, SubmitCommand } from '../domain';
+import type { BaseState, BaseView, PersonCommand, SubmitCommand } from '../domain';
 import type { baseWorkflow, BaseWorkflowInput } from '../workflows/base.workflow';
 import { CODE_GENERATION } from '../workflows/generation';
 import { readyUpdateId, workflowIdOf } from '../workflows/ids';
+import { startingSearchAttributes } from '../workflows/search-attributes';
 import { actUpdate, calendarLoadedSignal, readyUpdate, UpdateAnswer } from '../workflows/messages';
 import { isTransientRefusal } from './dependency-errors';
 import { retryUntil } from './retry';
@@ -49,10 +50,10 @@ export class TemporalGateway {
 
   /**
    * Starts the base's workflow with its submission and answers with what it recorded; a retry finds
-   * the same base. It starts holding the search attributes of the state the submission opens, so
-   * its first task has none to upsert.
+   * the same base. It starts holding the search attributes of `opened`, the state the submission
+   * opens, so its first task has none to upsert.
    */
-  submit(cmd: SubmitCommand, searchAttributes: SearchAttributePair[]): Promise<UpdateAnswer> {
+  submit(cmd: SubmitCommand, opened: BaseState): Promise<UpdateAnswer> {
     const input: BaseWorkflowInput = {
       baseId: cmd.baseId,
       timeScale: this.o.timeScale,
@@ -68,7 +69,7 @@ export class TemporalGateway {
         args: [input],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: searchAttributes,
+        typedSearchAttributes: startingSearchAttributes(opened),
       });
     return this.update(() =>
       this.client.workflow.executeUpdateWithStart(readyUpdate, { args: [cmd.actor], updateId: readyUpdateId(cmd.commandId), startWorkflowOperation: start() }),

@@ -28,9 +28,10 @@ export function searchAttributesOf(s: BaseState): SearchAttributeUpdatePair[] {
 /** The same, as a workflow is started with them (nothing to remove yet). */
 export const startingSearchAttributes = (s: BaseState): SearchAttributePair[] => searchAttributesOf(s).filter((p): p is SearchAttributePair => p.value !== null);
 
-/** Compares what a base would show with what a run holds, whichever side it comes from. */
+/** Compares what a base would show with what a run holds, whichever side it comes from, in any order. */
 export function searchKeyOf(pairs: SearchAttributeUpdatePair[]): string {
-  return JSON.stringify(pairs.map(({ key, value }) => [key.name, value instanceof Date ? value.toISOString() : (value ?? null)]));
+  const named = pairs.map(({ key, value }): [string, unknown] => [key.name, value instanceof Date ? value.toISOString() : (value ?? null)]);
+  return JSON.stringify(named.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** The key of what a run holds now (what it was started with, once started). */

@@ -10,7 +10,6 @@ import { forbidden, fromZodError } from '../problem';
 import { applicationSchema } from '../schemas/application';
 import { listQuerySchema } from '../schemas/queries';
 import { sendDecision } from '../record-decision';
-import { startingSearchAttributes } from '../../workflows/search-attributes';
 import { readyUpdateId } from '../../workflows/ids';
 import { stepsOf } from '../server-timing';
 import { loadBase } from './load-base';
@@ -41,7 +40,7 @@ export function basesRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     // Eligibility and ownership answer before anything starts; the state it opens is what the run starts showing in Temporal's search.
     const opened = applyEvents(undefined, decide(undefined, cmd)).state!;
     try {
-      res.status(201).json(await gate.send(() => sendDecision(deps, baseId, readyUpdateId(cmd.commandId), actor, () => deps.gateway.submit(cmd, startingSearchAttributes(opened)), stepsOf(res))));
+      res.status(201).json(await gate.send(() => sendDecision(deps, baseId, readyUpdateId(cmd.commandId), actor, () => deps.gateway.submit(cmd, opened), stepsOf(res))));
     } catch (err) {
       // The same key after the base's workflow has closed: answer with the base it made.
       const existing = err instanceof WorkflowExecutionAlreadyStartedError ? await getBaseState(deps.pool, baseId) : undefined;
