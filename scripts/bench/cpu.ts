@@ -3,14 +3,14 @@ import { round } from './stats';
 
 const TICK = 100; // USER_HZ on Linux
 
-interface Proc {
+export interface Proc {
   pid: number;
   ppid: number;
   comm: string;
   ticks: number;
 }
 
-function processes(): Proc[] {
+export function processes(): Proc[] {
   const out: Proc[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;

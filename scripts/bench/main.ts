@@ -6,11 +6,12 @@ import { historyFigures, PhaseResult, runPhase } from './phase';
 import { oursPath } from './ours';
 import { barePath } from './bare';
 import { compare, Comparison, medianRound, printComparison, printRounds, roundsJson, writeJson } from './report';
+import { applyLayout, parseLayout } from './layout';
 import { runScale } from './scale';
 import { startBench } from './stack';
 
-const USAGE = `npm run bench -- [--bases N] [--concurrency C] [--warmup W] [--rounds R] [--time-scale S] [--temporal-db FILE] [--json FILE]
-npm run bench -- --scale N [--concurrency C] [--probe-concurrency P] [--temporal-db FILE] [--json FILE]`;
+const USAGE = `npm run bench -- [--bases N] [--concurrency C] [--warmup W] [--rounds R] [--time-scale S] [--layout shared|split] [--temporal-db FILE] [--json FILE]
+npm run bench -- --scale N [--concurrency C] [--probe-concurrency P] [--layout shared|split] [--temporal-db FILE] [--json FILE]`;
 
 /**
  * How long ours' publicity window runs for an approval now: five working days from today, which is
@@ -35,6 +36,7 @@ async function main() {
       'probe-concurrency': { type: 'string', default: '4' },
       json: { type: 'string' },
       'temporal-db': { type: 'string' },
+      layout: { type: 'string', default: 'shared' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -49,6 +51,9 @@ async function main() {
   const warmup = num('warmup');
   const timeScale = num('time-scale');
   const rounds = Math.max(1, Math.floor(num('rounds')));
+  const layout = parseLayout(values.layout);
+  // The scale run restarts its worker, which would come back on the front cores.
+  if (layout !== 'shared' && values.scale !== undefined) throw new Error(`--layout split compares the two sides; --scale runs ours alone\n${USAGE}`);
 
   console.error('starting Temporal dev server, PostgreSQL, worker and API…');
   const bench = await startBench(timeScale, values['temporal-db']);
@@ -61,6 +66,8 @@ async function main() {
       return;
     }
     const { worker: bareWorker, taskQueue } = await bench.startBareWorker();
+    const where = applyLayout(layout, [bench.ours.worker.process.pid!, bareWorker.process.pid!]);
+    if (where) console.error(`layout split: ${where}`);
     // A new path each phase: bare's workflow ids are the path's, and a second phase must not find the first's.
     const bare = async () => {
       const timerMs = (await publicitySpanMs(bench.ours.pool)) / timeScale;
@@ -74,7 +81,7 @@ async function main() {
       await runPhase('warm-up bare', warmup, concurrency, await bare(), barePids);
       await runPhase('warm-up ours', warmup, concurrency, ours, oursPids);
     }
-    const settings = { bases, concurrency, warmup, rounds, timeScale, node: process.version, cpus: (await import('node:os')).cpus().length };
+    const settings = { bases, concurrency, warmup, rounds, timeScale, layout, node: process.version, cpus: (await import('node:os')).cpus().length };
     const runs: Comparison[] = [];
     for (let i = 0; i < rounds; i++) {
       // Each round alternates which side goes first: a machine warming up or slowing down favours neither.

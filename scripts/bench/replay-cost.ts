@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
@@ -14,7 +15,9 @@ import { counts } from './options';
  * each call given a timeout beside a watchdog thread of its own, started and joined on every call.
  * The last is an experiment, not a setting: a worker without that timeout would let a workflow
  * stuck in a loop stall every other. Rounds alternate, in one process, so the machine's drift
- * touches all alike. It also counts the calls into the sandbox a decision makes.
+ * touches all alike. It also counts the calls into the sandbox a decision makes, and, in a pass of
+ * its own before the timed ones (a promise hook slows every promise), the promises the workflow
+ * code creates, to each of which the SDK's own promise hook gives a source-mapped stack.
  *   npm run bench:replay [-- --rounds 3 --passes 15]
  */
 const LIMIT = 'Error.stackTraceLimit = 4;';
@@ -38,15 +41,31 @@ interface Variant {
   watchdog: boolean;
 }
 
-async function cpuPerUpdate({ code, watchdog }: Variant, histories: temporal.api.history.v1.IHistory[], passes: number, updates: number): Promise<number> {
-  intoSandbox(watchdog);
+function replayAll(code: string, histories: temporal.api.history.v1.IHistory[], passes: number) {
   async function* all() {
     for (let p = 0; p < passes; p++) for (const [i, history] of histories.entries()) yield { workflowId: `replay-${p}-${i}`, history };
   }
-  const before = process.cpuUsage();
-  for await (const r of Worker.runReplayHistories({ workflowBundle: { code }, replayName: `cost-${Math.random()}` }, all())) {
-    if (r.error) throw r.error;
+  return Worker.runReplayHistories({ workflowBundle: { code }, replayName: `cost-${Math.random()}` }, all());
+}
+
+async function promisesPerUpdate(code: string, histories: temporal.api.history.v1.IHistory[], updates: number): Promise<number> {
+  let promises = 0;
+  // Only the sandbox's: its promises are made by its own realm's Promise, the worker's by this one's.
+  const stop = v8.promiseHooks.onInit((promise) => {
+    if (promise.constructor !== Promise) promises += 1;
+  });
+  try {
+    for await (const r of replayAll(code, histories, 1)) if (r.error) throw r.error;
+  } finally {
+    stop();
   }
+  return promises / updates;
+}
+
+async function cpuPerUpdate({ code, watchdog }: Variant, histories: temporal.api.history.v1.IHistory[], passes: number, updates: number): Promise<number> {
+  intoSandbox(watchdog);
+  const before = process.cpuUsage();
+  for await (const r of replayAll(code, histories, passes)) if (r.error) throw r.error;
   const used = process.cpuUsage(before);
   return (used.user + used.system) / 1000 / (updates * passes);
 }
@@ -66,6 +85,7 @@ async function main() {
     'as built, no timeout (experiment)': { code: built, watchdog: false },
   };
   console.log(`${histories.length} runs of ${CURRENT_GENERATION}, ${updates} decisions each pass, ${passes} passes a round; first round is warm-up`);
+  console.log(`${(await promisesPerUpdate(built, histories, updates)).toFixed(1)} promises in the sandbox a decision (a pass of its own, not timed)`);
   for (let round = 0; round <= rounds; round++) {
     const line = [];
     calls = 0;
