@@ -27,6 +27,21 @@ export function processes(): Proc[] {
 }
 
 /**
+ * The servers' parts: the dev server (`temporal`) or the real one (`temporal-server`) are Temporal;
+ * a PostgreSQL backend serving one of the real server's databases (`temporal_…`) is Temporal's
+ * persistence, apart from the application's.
+ */
+function serverPart(p: Proc): string | undefined {
+  if (p.comm === 'temporal' || p.comm === 'temporal-server') return 'temporal';
+  if (p.comm !== 'postgres') return undefined;
+  try {
+    return /^postgres: \S+ temporal\w* /.test(readFileSync(`/proc/${p.pid}/cmdline`, 'utf8')) ? 'temporal-db' : 'postgres';
+  } catch {
+    return 'postgres';
+  }
+}
+
+/**
  * CPU seconds used by the bench's own process tree, by part: which process the time went to is
  * the first answer to "where does a decision's time go" on a machine where every part shares
  * the same two cores.
@@ -38,7 +53,7 @@ export function cpuByPart(named: Record<string, number | undefined>): Record<str
   names.set(process.pid, 'bench');
   const partOf = (p: Proc): string | undefined => {
     for (let q: Proc | undefined = p; q; q = byPid.get(q.ppid)) {
-      if (names.has(q.pid)) return q.pid === p.pid || !['postgres', 'temporal'].includes(p.comm) ? names.get(q.pid) : p.comm;
+      if (names.has(q.pid)) return q.pid === p.pid ? names.get(q.pid) : (serverPart(p) ?? names.get(q.pid));
       if (q.pid <= 1) return undefined;
     }
     return undefined;

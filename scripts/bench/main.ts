@@ -8,10 +8,10 @@ import { barePath } from './bare';
 import { compare, Comparison, medianRound, printComparison, printRounds, roundsJson, writeJson } from './report';
 import { applyLayout, parseLayout } from './layout';
 import { runScale } from './scale';
-import { startBench } from './stack';
+import { parseServer, startBench } from './stack';
 
-const USAGE = `npm run bench -- [--bases N] [--concurrency C] [--warmup W] [--rounds R] [--time-scale S] [--layout shared|split] [--temporal-db FILE] [--json FILE]
-npm run bench -- --scale N [--concurrency C] [--probe-concurrency P] [--layout shared|split] [--temporal-db FILE] [--json FILE]`;
+const USAGE = `npm run bench -- [--bases N] [--concurrency C] [--warmup W] [--rounds R] [--time-scale S] [--layout shared|split] [--server dev|cluster] [--temporal-db FILE] [--json FILE]
+npm run bench -- --scale N [--concurrency C] [--probe-concurrency P] [--layout shared|split] [--server dev|cluster] [--temporal-db FILE] [--json FILE]`;
 
 /**
  * How long ours' publicity window runs for an approval now: five working days from today, which is
@@ -37,6 +37,7 @@ async function main() {
       json: { type: 'string' },
       'temporal-db': { type: 'string' },
       layout: { type: 'string', default: 'shared' },
+      server: { type: 'string', default: 'dev' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -55,8 +56,13 @@ async function main() {
   // The scale run restarts its worker, which would come back on the front cores.
   if (layout !== 'shared' && values.scale !== undefined) throw new Error(`--layout split compares the two sides; --scale runs ours alone\n${USAGE}`);
 
-  console.error('starting Temporal dev server, PostgreSQL, worker and API…');
-  const bench = await startBench(timeScale, values['temporal-db']);
+  const server = parseServer(values.server);
+  if (server === 'cluster' && values['temporal-db']) throw new Error(`--temporal-db is the dev server's file; the cluster keeps Temporal in PostgreSQL\n${USAGE}`);
+  // Split pins the Temporal server, but the cluster's history and visibility writes run in PostgreSQL's backends.
+  if (server === 'cluster' && layout !== 'shared') throw new Error(`--layout split pins the dev server; the cluster's Temporal work is partly PostgreSQL's\n${USAGE}`);
+
+  console.error(`starting Temporal (${server === 'dev' ? 'the CLI\'s dev server' : 'the server on PostgreSQL'}), PostgreSQL, worker and API…`);
+  const bench = await startBench(timeScale, { server, temporalDb: values['temporal-db'] });
   const stopOnSignal = () => void bench.stop().finally(() => process.exit(130));
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
@@ -81,7 +87,7 @@ async function main() {
       await runPhase('warm-up bare', warmup, concurrency, await bare(), barePids);
       await runPhase('warm-up ours', warmup, concurrency, ours, oursPids);
     }
-    const settings = { bases, concurrency, warmup, rounds, timeScale, layout, node: process.version, cpus: (await import('node:os')).cpus().length };
+    const settings = { bases, concurrency, warmup, rounds, timeScale, layout, server, node: process.version, cpus: (await import('node:os')).cpus().length };
     const runs: Comparison[] = [];
     for (let i = 0; i < rounds; i++) {
       // Each round alternates which side goes first: a machine warming up or slowing down favours neither.

@@ -1,4 +1,5 @@
 import { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { cpuByPart, cpuSince } from './cpu';
 import { inParallel, Latencies, median, PeakMemory, progress, round } from './stats';
 
@@ -91,6 +92,8 @@ const ms = (t?: { seconds?: unknown; nanos?: number | null } | null) => Number(t
 export interface HistoryFigures {
   /** Mean length of a sampled workflow's history. */
   eventsPerBase: number;
+  /** The history's size as Temporal stores it (protobuf), the mean over the same sample. */
+  kbPerBase: number;
   /** Median time a workflow task waited for the worker (scheduled → started). */
   taskQueuedMsP50: number;
   /** Median time the worker held a workflow task (started → completed): the workflow code, and for ours the local activity. */
@@ -111,9 +114,12 @@ export async function historyFigures(client: Client, workflowIds: string[], samp
   const inWorker: number[] = [];
   const firstQueued: number[] = [];
   const firstInWorker: number[] = [];
+  let bytes = 0;
   for (const id of picked) {
-    const events = (await client.workflow.getHandle(id).fetchHistory()).events ?? [];
+    const history = await client.workflow.getHandle(id).fetchHistory();
+    const events = history.events ?? [];
     total += events.length;
+    bytes += temporal.api.history.v1.History.encode(history).finish().length;
     const scheduled = new Map<string, number>();
     const started = new Map<string, number>();
     let firstStarted = '';
@@ -138,6 +144,7 @@ export async function historyFigures(client: Client, workflowIds: string[], samp
   }
   return {
     eventsPerBase: picked.length ? round(total / picked.length) : NaN,
+    kbPerBase: picked.length ? round(bytes / 1024 / picked.length) : NaN,
     taskQueuedMsP50: round(median(queued)),
     taskInWorkerMsP50: round(median(inWorker)),
     firstTaskQueuedMsP50: round(median(firstQueued)),

@@ -51,11 +51,12 @@ export function printComparison(c: Comparison): void {
     ['max decision latency ms', (p) => p.maxMs, ''],
     ['wall time s', (p) => p.wallSec, ''],
     ['history events per base', (p) => p.historyEventsPerBase, c.ratio.historyEvents],
+    ['history KB per base', (p) => p.history?.kbPerBase, ''],
     ['workflow task queued ms p50', (p) => p.history?.taskQueuedMsP50, ''],
     ['workflow task in worker ms p50', (p) => p.history?.taskInWorkerMsP50, ''],
     ['first task queued / in worker p50', (p) => (p.history ? `${p.history.firstTaskQueuedMsP50} / ${p.history.firstTaskInWorkerMsP50}` : ''), ''],
     ['peak RSS', (p) => mem(p.peakRssMb), ''],
-    ...['worker', 'api', 'temporal', 'postgres', 'bench'].map(
+    ...['worker', 'api', 'temporal', 'temporal-db', 'postgres', 'bench'].map(
       (part) => [`CPU ms per decision: ${part}`, (p: Side) => cpuPerDecision(p, part), ''] as Row,
     ),
     ['CPU ms per decision: all', (p) => cpuPerDecision(p), ''],

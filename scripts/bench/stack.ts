@@ -1,12 +1,15 @@
 import { Connection, Client } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { Client as PgClient } from 'pg';
 import { client } from '../../test/support/http';
 import { submit } from '../../test/support/journeys';
 import { startStack, Stack } from '../../test/support/stack';
 import { distFile } from '../../runtime/paths';
 import { freePort, Managed, spawnNode, startTemporalDevServer } from '../../runtime/processes';
 import { postgresServer, serversDir, shareServers } from '../../test/support/servers';
+import { freeFrontendPort, startTemporalServer } from '../cluster/temporal-server';
 
 /**
  * The bench's own Temporal dev server and PostgreSQL (embedded unless DATABASE_URL is set), and
@@ -20,18 +23,30 @@ export interface Bench {
   stop(): Promise<void>;
 }
 
-export async function startBench(timeScale: number, temporalDb?: string): Promise<Bench> {
+/**
+ * `dev`: the Temporal CLI's dev server, SQLite in memory unless `temporalDb` names a file (which
+ * makes every history write an fsync and measures the disk, not Temporal). `cluster`: the real
+ * server that `npm run cluster` runs (scripts/cluster), its history and visibility in databases of
+ * their own on the bench's PostgreSQL, as a deployment keeps them.
+ */
+export type BenchServer = 'dev' | 'cluster';
+
+export function parseServer(v: string | undefined): BenchServer {
+  if (v === 'dev' || v === 'cluster') return v;
+  throw new Error(`--server wants dev or cluster, not ${v}`);
+}
+
+export async function startBench(timeScale: number, o: { server: BenchServer; temporalDb?: string }): Promise<Bench> {
   const tmp = serversDir('zz-bases-bench-');
   const stops: (() => Promise<unknown>)[] = [async () => rmSync(tmp, { recursive: true, force: true })];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((err) => console.error(err));
   };
   try {
-    // In memory unless asked: a file makes every history write an fsync, which measures the disk, not Temporal.
-    const temporal = await startTemporalDevServer({ port: await freePort(), dbFile: temporalDb });
-    stops.push(() => temporal.stop(5000));
     const pg = await postgresServer(tmp);
     if (pg.stop) stops.push(pg.stop);
+    const temporal = o.server === 'cluster' ? await clusterServer(pg.url, tmp, stops) : await devServer(o.temporalDb);
+    stops.push(temporal.stop);
     shareServers(temporal.address, pg.url, tmp);
     const ours = await startStack('bench', { timeScale });
     stops.push(() => ours.stop());
@@ -52,6 +67,45 @@ export async function startBench(timeScale: number, temporalDb?: string): Promis
     await stop();
     throw err;
   }
+}
+
+/**
+ * The real Temporal server on the bench's PostgreSQL, namespace `default` as the dev server has it,
+ * so both sides' workers and clients find it unchanged. Its databases are dropped afterwards when
+ * the PostgreSQL is not the bench's own.
+ */
+async function clusterServer(pgUrl: string, tmp: string, stops: (() => Promise<unknown>)[]): Promise<Server> {
+  const dbName = `temporal_bench_${randomBytes(3).toString('hex')}`;
+  const dropDatabases = async () => {
+    const admin = new PgClient({ connectionString: pgUrl });
+    await admin.connect();
+    try {
+      for (const db of [dbName, `${dbName}_visibility`]) await admin.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
+    } finally {
+      await admin.end();
+    }
+  };
+  if (process.env.DATABASE_URL) stops.push(dropDatabases);
+  const server = await startTemporalServer({
+    databaseUrl: pgUrl,
+    dataDir: path.join(tmp, 'temporal'),
+    frontendPort: await freeFrontendPort(),
+    namespace: 'default',
+    retentionDays: 1,
+    dbName,
+    log: (m) => console.error(`  ${m}`),
+  });
+  return { address: server.address, stop: () => server.stop({ timeoutMs: 5000 }) };
+}
+
+interface Server {
+  address: string;
+  stop(): Promise<unknown>;
+}
+
+async function devServer(dbFile?: string): Promise<Server> {
+  const server = await startTemporalDevServer({ port: await freePort(), dbFile });
+  return { address: server.address, stop: () => server.stop(5000) };
 }
 
 /** The bare workflow's worker on a task queue of its own, once it polls. */

@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { distFile } from '../../runtime/paths';
 import { ensureDatabase, freePort, portOpen, spawnNode } from '../../runtime/processes';
 import { TEST_SECRET } from './stack';
+import { freeFrontendPort } from '../../scripts/cluster/temporal-server';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** What `npm run cluster` writes to <CLUSTER_DATA_DIR>/cluster.json once everything is ready. */
@@ -28,19 +29,6 @@ export interface TestCluster {
   dispose(): Promise<void>;
 }
 
-
-/**
- * A frontend port P whose family (P, P+1, P+2, P+6, P+10 and the same less 300) is free. Below the
- * ephemeral range, since membership ports must fit Temporal's smallint column (P <= 33061).
- */
-async function temporalPort(): Promise<number> {
-  for (let i = 0; i < 100; i++) {
-    const p = 20_000 + Math.floor(Math.random() * 12_500);
-    const family = [0, 1, 2, 6, 10, -300, -299, -298, -294].map((d) => p + d);
-    if (!(await Promise.all(family.map((q) => portOpen(q)))).some(Boolean)) return p;
-  }
-  throw new Error('no free port family for the Temporal server');
-}
 
 async function consecutivePorts(n: number): Promise<number> {
   for (let i = 0; i < 50; i++) {
@@ -80,7 +68,7 @@ export async function startTestCluster(name: string, env: NodeJS.ProcessEnv): Pr
       OBJECTIONS_PER_MINUTE: '1000',
       DATABASE_URL: databaseUrl,
       TEMPORAL_DB_NAME: temporalDb,
-      TEMPORAL_PORT: String(await temporalPort()),
+      TEMPORAL_PORT: String(await freeFrontendPort()),
       TEMPORAL_NAMESPACE: namespace,
       TEMPORAL_TASK_QUEUE: namespace,
       CLUSTER_DATA_DIR: dataDir,
