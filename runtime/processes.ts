@@ -209,6 +209,19 @@ export async function ensureDatabase(serverUrl: string, name: string): Promise<s
   return url.toString();
 }
 
+/** Drops the databases (idempotent), ending whatever sessions still hold them. */
+export async function dropDatabases(serverUrl: string, names: string[]): Promise<void> {
+  const admin = new URL(serverUrl);
+  admin.pathname = '/postgres';
+  const c = new Client({ connectionString: admin.toString() });
+  await c.connect();
+  try {
+    for (const name of names) await c.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '')}" WITH (FORCE)`);
+  } finally {
+    await c.end();
+  }
+}
+
 export function spawnNode(script: string, env: NodeJS.ProcessEnv, prefix?: string, out?: NodeJS.WritableStream): Managed {
   const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   if (prefix) pipeLines(child, prefix, out);

@@ -2,12 +2,11 @@ import { Connection, Client } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { Client as PgClient } from 'pg';
 import { client } from '../../test/support/http';
 import { submit } from '../../test/support/journeys';
 import { startStack, Stack } from '../../test/support/stack';
 import { distFile } from '../../runtime/paths';
-import { freePort, Managed, spawnNode, startTemporalDevServer } from '../../runtime/processes';
+import { dropDatabases, freePort, Managed, spawnNode, startTemporalDevServer } from '../../runtime/processes';
 import { postgresServer, serversDir, shareServers } from '../../test/support/servers';
 import { freeFrontendPort, startTemporalServer } from '../cluster/temporal-server';
 
@@ -76,16 +75,7 @@ export async function startBench(timeScale: number, o: { server: BenchServer; te
  */
 async function clusterServer(pgUrl: string, tmp: string, stops: (() => Promise<unknown>)[]): Promise<Server> {
   const dbName = `temporal_bench_${randomBytes(3).toString('hex')}`;
-  const dropDatabases = async () => {
-    const admin = new PgClient({ connectionString: pgUrl });
-    await admin.connect();
-    try {
-      for (const db of [dbName, `${dbName}_visibility`]) await admin.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
-    } finally {
-      await admin.end();
-    }
-  };
-  if (process.env.DATABASE_URL) stops.push(dropDatabases);
+  if (process.env.DATABASE_URL) stops.push(() => dropDatabases(pgUrl, [dbName, `${dbName}_visibility`]));
   const server = await startTemporalServer({
     databaseUrl: pgUrl,
     dataDir: path.join(tmp, 'temporal'),

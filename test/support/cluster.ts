@@ -2,9 +2,8 @@ import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { Client } from 'pg';
 import { distFile } from '../../runtime/paths';
-import { ensureDatabase, freePort, portOpen, spawnNode } from '../../runtime/processes';
+import { dropDatabases, ensureDatabase, freePort, portOpen, spawnNode } from '../../runtime/processes';
 import { TEST_SECRET } from './stack';
 import { freeFrontendPort } from '../../scripts/cluster/temporal-server';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -94,15 +93,7 @@ export async function startTestCluster(name: string, env: NodeJS.ProcessEnv): Pr
     await supervisor.kill();
     if (status && !clean) for (const m of [...status.apis, ...status.workers, status.temporal]) killOurs(m.pid);
     await sleep(500);
-    const admin = new Client({ connectionString: serverUrl });
-    await admin.connect();
-    try {
-      for (const db of [temporalDb, `${temporalDb}_visibility`, new URL(databaseUrl).pathname.slice(1)]) {
-        await admin.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
-      }
-    } finally {
-      await admin.end();
-    }
+    await dropDatabases(serverUrl, [temporalDb, `${temporalDb}_visibility`, new URL(databaseUrl).pathname.slice(1)]);
     file.end();
   };
 
