@@ -192,34 +192,37 @@ export async function startEmbeddedPostgres(dir: string, port: number): Promise<
   return { port, urlFor: (db) => `postgres://postgres:postgres@127.0.0.1:${port}/${db}`, stop };
 }
 
-/** Creates the database if it is missing (idempotent), connecting to the server's `postgres` DB. */
-export async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
-  const url = new URL(serverUrl);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const c = new Client({ connectionString: admin.toString() });
-  await c.connect();
-  try {
-    const exists = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!exists.rowCount) await c.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
-  } finally {
-    await c.end();
-  }
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-/** Drops the databases (idempotent), ending whatever sessions still hold them. */
-export async function dropDatabases(serverUrl: string, names: string[]): Promise<void> {
+/** Runs `work` on a connection to the server's `postgres` database, where databases are created and dropped. */
+async function asAdmin<T>(serverUrl: string, work: (c: Client) => Promise<T>): Promise<T> {
   const admin = new URL(serverUrl);
   admin.pathname = '/postgres';
   const c = new Client({ connectionString: admin.toString() });
   await c.connect();
   try {
-    for (const name of names) await c.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '')}" WITH (FORCE)`);
+    return await work(c);
   } finally {
     await c.end();
   }
+}
+
+const quoted = (name: string) => `"${name.replace(/"/g, '')}"`;
+
+/** Creates the database if it is missing (idempotent); returns its URL. */
+export async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
+  await asAdmin(serverUrl, async (c) => {
+    const exists = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!exists.rowCount) await c.query(`CREATE DATABASE ${quoted(name)}`);
+  });
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Drops the databases (idempotent), ending whatever sessions still hold them. */
+export function dropDatabases(serverUrl: string, names: string[]): Promise<void> {
+  return asAdmin(serverUrl, async (c) => {
+    for (const name of names) await c.query(`DROP DATABASE IF EXISTS ${quoted(name)} WITH (FORCE)`);
+  });
 }
 
 export function spawnNode(script: string, env: NodeJS.ProcessEnv, prefix?: string, out?: NodeJS.WritableStream): Managed {

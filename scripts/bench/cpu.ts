@@ -26,13 +26,16 @@ export function processes(): Proc[] {
   return out;
 }
 
+/** The dev server (the CLI, `temporal`) or the real one (`temporal-server`). */
+export const isTemporalServer = (p: Proc): boolean => p.comm === 'temporal' || p.comm === 'temporal-server';
+
 /**
  * The servers' parts: the dev server (`temporal`) or the real one (`temporal-server`) are Temporal;
  * a PostgreSQL backend serving one of the real server's databases (`temporal_…`) is Temporal's
  * persistence, apart from the application's.
  */
 function serverPart(p: Proc): string | undefined {
-  if (p.comm === 'temporal' || p.comm === 'temporal-server') return 'temporal';
+  if (isTemporalServer(p)) return 'temporal';
   if (p.comm !== 'postgres') return undefined;
   try {
     return /^postgres: \S+ temporal\w* /.test(readFileSync(`/proc/${p.pid}/cmdline`, 'utf8')) ? 'temporal-db' : 'postgres';

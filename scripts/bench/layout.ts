@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { processes } from './cpu';
+import { isTemporalServer, processes } from './cpu';
 
 /**
  * Where the bench's processes run. `shared`: every process on every core, as the bench has always
@@ -56,7 +56,7 @@ export function applyLayout(layout: Layout, workerPids: number[]): string | unde
   const front = last === 1 ? '0' : `0-${last - 1}`;
   const all = tree(process.pid);
   pin(all, front);
-  const temporal = processes().filter((p) => p.comm === 'temporal' && all.includes(p.pid)).map((p) => p.pid);
+  const temporal = processes().filter((p) => isTemporalServer(p) && all.includes(p.pid)).map((p) => p.pid);
   if (!temporal.length) throw new Error('--layout split found no Temporal server among the bench\'s processes');
   pin([...temporal, ...workerPids], String(last));
   if (process.env.DATABASE_URL) console.error('--layout split: PostgreSQL at DATABASE_URL is not the bench\'s own and stays where it runs');
