@@ -44,8 +44,7 @@ export async function startBench(timeScale: number, o: { server: BenchServer; te
   try {
     const pg = await postgresServer(tmp);
     if (pg.stop) stops.push(pg.stop);
-    const temporal = o.server === 'cluster' ? await clusterServer(pg.url, tmp, stops) : await devServer(o.temporalDb);
-    stops.push(temporal.stop);
+    const temporal = await startTemporal(o.server, { pgUrl: pg.url, tmp, stops, temporalDb: o.temporalDb });
     shareServers(temporal.address, pg.url, tmp);
     const ours = await startStack('bench', { timeScale });
     stops.push(() => ours.stop());
@@ -68,6 +67,16 @@ export async function startBench(timeScale: number, o: { server: BenchServer; te
   }
 }
 
+/** Temporal as `server` says (the cluster's databases on the PostgreSQL at `pgUrl`); its stop, and the cluster's database drops, go on `stops`. */
+export async function startTemporal(
+  server: BenchServer,
+  o: { pgUrl: string; tmp: string; stops: (() => Promise<unknown>)[]; temporalDb?: string },
+): Promise<Server> {
+  const temporal = server === 'cluster' ? await clusterServer(o.pgUrl, o.tmp, o.stops) : await devServer(o.temporalDb);
+  o.stops.push(temporal.stop);
+  return temporal;
+}
+
 /**
  * The real Temporal server on the bench's PostgreSQL, namespace `default` as the dev server has it,
  * so both sides' workers and clients find it unchanged. Its databases are dropped afterwards when
@@ -88,7 +97,7 @@ async function clusterServer(pgUrl: string, tmp: string, stops: (() => Promise<u
   return { address: server.address, stop: () => server.stop({ timeoutMs: 5000 }) };
 }
 
-interface Server {
+export interface Server {
   address: string;
   stop(): Promise<unknown>;
 }

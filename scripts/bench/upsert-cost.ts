@@ -1,23 +1,32 @@
+import { rmSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { freePort, startTemporalDevServer } from '../../runtime/processes';
-import { cpuSecondsOf } from './cpu';
+import { ensureSearchAttributes } from '../../runtime/search-attributes';
+import { postgresServer, serversDir } from '../../test/support/servers';
+import { cpuByPart } from './cpu';
 import { upsertAct, UpsertMode, upsertWorkflow } from './upsert.workflow';
-import { counts } from './options';
+import { benchOptions } from './options';
+import { parseServer, startTemporal } from './stack';
 
 /**
- * The Temporal dev server's CPU for one update whose task sets no search attribute, one, or all
- * six of a base's (what a stage change does); and for one that sets none but answers with 3 KB
- * more, as ours' answers carry the base's state. Rounds alternate the modes, in turn first and last,
- * against one server and one worker.
- *   npm run bench:upsert [-- --rounds 4 --workflows 16 --updates 60]
+ * Temporal's CPU for one update whose task sets no search attribute, one, or all six of a base's
+ * (what a stage change does); and for one that sets none but answers with 3 KB more, as ours'
+ * answers carry the base's state. Rounds alternate the modes, in turn first and last, against one
+ * server and one worker. `--server cluster` measures the real server on PostgreSQL (the bench's
+ * `--server cluster`) and counts its PostgreSQL backends as Temporal's.
+ *   npm run bench:upsert [-- --rounds 4 --workflows 16 --updates 60 --server dev|cluster]
  */
-async function cpuPerUpdate(client: Client, taskQueue: string, mode: UpsertMode, workflows: number, updates: number, serverPid: number): Promise<number> {
+const temporalCpuSec = () => {
+  const parts = cpuByPart({});
+  return (parts.temporal ?? 0) + (parts['temporal-db'] ?? 0);
+};
+
+async function cpuPerUpdate(client: Client, taskQueue: string, mode: UpsertMode, workflows: number, updates: number): Promise<number> {
   const handles = await Promise.all(
     Array.from({ length: workflows }, (_, i) => client.workflow.start(upsertWorkflow, { taskQueue, workflowId: `upsert-${mode}-${Date.now()}-${i}`, args: [mode] })),
   );
   await Promise.all(handles.map((h) => h.executeUpdate(upsertAct, { args: [0] })));
-  const before = cpuSecondsOf([serverPid]);
+  const before = temporalCpuSec();
   await Promise.all(
     handles.map(async (h) => {
       for (let k = 1; k <= updates; k++) await h.executeUpdate(upsertAct, { args: [k] });
@@ -25,21 +34,39 @@ async function cpuPerUpdate(client: Client, taskQueue: string, mode: UpsertMode,
   );
   // The visibility write runs after the update has answered: let it finish inside the round.
   await new Promise((r) => setTimeout(r, 1500));
-  const ms = ((cpuSecondsOf([serverPid]) - before) * 1000) / (workflows * updates);
+  const ms = ((temporalCpuSec() - before) * 1000) / (workflows * updates);
   await Promise.all(handles.map((h) => h.terminate()));
   return ms;
 }
 
 async function main() {
-  const { rounds, workflows, updates } = counts({ rounds: 4, workflows: 16, updates: 60 });
+  const { counts, strings } = benchOptions({ rounds: 4, workflows: 16, updates: 60 }, ['server']);
+  const { rounds, workflows, updates } = counts;
+  const server = parseServer(strings.server ?? 'dev');
+  // Temporal's backends are found as descendants of this process: only an embedded PostgreSQL is.
+  if (server === 'cluster' && process.env.DATABASE_URL) throw new Error('--server cluster counts the PostgreSQL backends it starts itself: unset DATABASE_URL');
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const temporal = await startTemporalDevServer({ port: await freePort() });
+  const tmp = serversDir('zz-bases-upsert-');
+  const stops: (() => Promise<unknown>)[] = [async () => rmSync(tmp, { recursive: true, force: true })];
+  try {
+    const pg = server === 'cluster' ? await postgresServer(tmp) : undefined;
+    if (pg?.stop) stops.push(pg.stop);
+    const temporal = await startTemporal(server, { pgUrl: pg?.url ?? '', tmp, stops });
+    await measure(temporal.address, rounds, workflows, updates);
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch((err) => console.error(err));
+  }
+}
+
+async function measure(address: string, rounds: number, workflows: number, updates: number) {
   const taskQueue = 'upsert-cost';
-  const native = await NativeConnection.connect({ address: temporal.address });
+  const native = await NativeConnection.connect({ address });
   const quiet = new DefaultLogger('ERROR');
   const worker = await Worker.create({ connection: native, taskQueue, workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./upsert.workflow'), logger: quiet }) });
   const running = worker.run();
-  const connection = await Connection.connect({ address: temporal.address });
+  const connection = await Connection.connect({ address });
+  // The dev server starts with them; the real server learns them as ours' worker teaches it.
+  await ensureSearchAttributes(connection, 'default');
   const client = new Client({ connection });
   const modes: UpsertMode[] = ['none', 'one', 'six', 'answer'];
   try {
@@ -47,7 +74,7 @@ async function main() {
     for (let r = 0; r <= rounds; r++) {
       const line: string[] = [];
       for (const mode of r % 2 ? modes : [...modes].reverse()) {
-        line.push(`${mode} ${(await cpuPerUpdate(client, taskQueue, mode, workflows, updates, temporal.process.pid!)).toFixed(2)}`);
+        line.push(`${mode} ${(await cpuPerUpdate(client, taskQueue, mode, workflows, updates)).toFixed(2)}`);
       }
       console.log(`${r === 0 ? 'warm-up' : `round ${r}`}: Temporal's CPU ms an update, by search attributes set (answer: none, 3 KB answer): ${line.join(', ')}`);
     }
@@ -56,7 +83,6 @@ async function main() {
     await running;
     await connection.close();
     await native.close();
-    await temporal.stop(5000);
   }
 }
 
