@@ -36,26 +36,22 @@ export function parseServer(v: string | undefined): BenchServer {
 }
 
 export async function startBench(timeScale: number, o: { server: BenchServer; temporalDb?: string }): Promise<Bench> {
-  const tmp = serversDir('zz-bases-bench-');
-  const stops: (() => Promise<unknown>)[] = [async () => rmSync(tmp, { recursive: true, force: true })];
-  const stop = async () => {
-    for (const s of stops.reverse()) await s().catch((err) => console.error(err));
-  };
+  const servers = await startServers(o.server, { prefix: 'zz-bases-bench-', postgres: true, temporalDb: o.temporalDb });
+  const { stops, stop } = servers;
   try {
-    const pg = await postgresServer(tmp);
-    if (pg.stop) stops.push(pg.stop);
-    const temporal = await startTemporal(o.server, { pgUrl: pg.url, tmp, stops, temporalDb: o.temporalDb });
-    shareServers(temporal.address, pg.url, tmp);
+    shareServers(servers.temporalAddress, servers.pgUrl!, servers.tmp);
     const ours = await startStack('bench', { timeScale });
+    // A PostgreSQL that is not the bench's own keeps nothing of it (stops run last pushed first: this after ours').
+    if (process.env.DATABASE_URL) stops.push(() => dropDatabases(servers.pgUrl!, [new URL(ours.databaseUrl).pathname.slice(1)]));
     stops.push(() => ours.stop());
-    const connection = await Connection.connect({ address: process.env.TEST_TEMPORAL_ADDRESS });
+    const connection = await Connection.connect({ address: servers.temporalAddress });
     stops.push(() => connection.close());
     await untilReady(ours.url);
     return {
       ours,
       client: new Client({ connection }),
       async startBareWorker() {
-        const bare = await startBareWorker(process.env.TEST_TEMPORAL_ADDRESS!);
+        const bare = await startBareWorker(servers.temporalAddress);
         stops.push(() => bare.worker.stop(5000));
         return bare;
       },
@@ -67,14 +63,37 @@ export async function startBench(timeScale: number, o: { server: BenchServer; te
   }
 }
 
-/** Temporal as `server` says (the cluster's databases on the PostgreSQL at `pgUrl`); its stop, and the cluster's database drops, go on `stops`. */
-export async function startTemporal(
-  server: BenchServer,
-  o: { pgUrl: string; tmp: string; stops: (() => Promise<unknown>)[]; temporalDb?: string },
-): Promise<Server> {
-  const temporal = server === 'cluster' ? await clusterServer(o.pgUrl, o.tmp, o.stops) : await devServer(o.temporalDb);
-  o.stops.push(temporal.stop);
-  return temporal;
+export interface Servers {
+  temporalAddress: string;
+  /** PostgreSQL's server URL, when asked for or when the cluster keeps Temporal in it. */
+  pgUrl?: string;
+  /** A scratch directory for the servers' files. */
+  tmp: string;
+  /** What `stop` undoes, last pushed first; a caller pushes what it starts on top. */
+  stops: (() => Promise<unknown>)[];
+  stop(): Promise<void>;
+}
+
+/**
+ * A bench's servers: PostgreSQL (embedded unless DATABASE_URL is set) when `postgres` is asked for
+ * or the cluster needs it, and Temporal as `server` says.
+ */
+export async function startServers(server: BenchServer, o: { prefix: string; postgres: boolean; temporalDb?: string }): Promise<Servers> {
+  const tmp = serversDir(o.prefix);
+  const stops: (() => Promise<unknown>)[] = [async () => rmSync(tmp, { recursive: true, force: true })];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((err) => console.error(err));
+  };
+  try {
+    const pg = o.postgres || server === 'cluster' ? await postgresServer(tmp) : undefined;
+    if (pg?.stop) stops.push(pg.stop);
+    const temporal = server === 'cluster' ? await clusterServer(pg!.url, tmp, stops) : await devServer(o.temporalDb);
+    stops.push(temporal.stop);
+    return { temporalAddress: temporal.address, pgUrl: pg?.url, tmp, stops, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }
 
 /**
@@ -97,7 +116,7 @@ async function clusterServer(pgUrl: string, tmp: string, stops: (() => Promise<u
   return { address: server.address, stop: () => server.stop({ timeoutMs: 5000 }) };
 }
 
-export interface Server {
+interface Server {
   address: string;
   stop(): Promise<unknown>;
 }

@@ -1,12 +1,10 @@
-import { rmSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { ensureSearchAttributes } from '../../runtime/search-attributes';
-import { postgresServer, serversDir } from '../../test/support/servers';
 import { cpuByPart } from './cpu';
 import { upsertAct, UpsertMode, upsertWorkflow } from './upsert.workflow';
 import { benchOptions } from './options';
-import { parseServer, startTemporal } from './stack';
+import { parseServer, startServers } from './stack';
 
 /**
  * Temporal's CPU for one update whose task sets no search attribute, one, or all six of a base's
@@ -46,15 +44,11 @@ async function main() {
   // Temporal's backends are found as descendants of this process: only an embedded PostgreSQL is.
   if (server === 'cluster' && process.env.DATABASE_URL) throw new Error('--server cluster counts the PostgreSQL backends it starts itself: unset DATABASE_URL');
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const tmp = serversDir('zz-bases-upsert-');
-  const stops: (() => Promise<unknown>)[] = [async () => rmSync(tmp, { recursive: true, force: true })];
+  const servers = await startServers(server, { prefix: 'zz-bases-upsert-', postgres: false });
   try {
-    const pg = server === 'cluster' ? await postgresServer(tmp) : undefined;
-    if (pg?.stop) stops.push(pg.stop);
-    const temporal = await startTemporal(server, { pgUrl: pg?.url ?? '', tmp, stops });
-    await measure(temporal.address, rounds, workflows, updates);
+    await measure(servers.temporalAddress, rounds, workflows, updates);
   } finally {
-    for (const stop of stops.reverse()) await stop().catch((err) => console.error(err));
+    await servers.stop();
   }
 }
 
