@@ -7,8 +7,9 @@ import { CODE_GENERATION } from '../workflows/generation';
 import { readyUpdateId, workflowIdOf } from '../workflows/ids';
 import { startingSearchAttributes } from '../workflows/search-attributes';
 import { actUpdate, calendarLoadedSignal, readyUpdate, UpdateAnswer } from '../workflows/messages';
-import { isTransientRefusal } from './dependency-errors';
+import { isTaskRecovering, isTransientRefusal } from './dependency-errors';
 import { retryUntil } from './retry';
+import type { Logger } from '../runtime/log';
 
 export interface GatewayOptions {
   taskQueue: string;
@@ -17,6 +18,7 @@ export interface GatewayOptions {
   continueAsNewAfterEvents?: number;
   /** How long a caller waits for a decision before hearing 503 (the decision itself is not lost). */
   timeoutMs: number;
+  log?: Logger;
 }
 
 export interface RunHistory {
@@ -43,9 +45,14 @@ export class TemporalGateway {
    * (a workflow busy with many decisions at once, or recovering from a failed task): its id keeps
    * it once.
    */
-  private update<T>(send: () => Promise<T>): Promise<T> {
+  private update<T>(workflowId: string, send: () => Promise<T>): Promise<T> {
     const end = Date.now() + this.o.timeoutMs;
-    return this.client.connection.withDeadline(end, () => retryUntil(end, isTransientRefusal, 50, send));
+    // A failed task means a worker died in it or the workflow code threw: operators want to see that; a busy workflow is routine.
+    const resending = (err: unknown, pauseMs: number) =>
+      isTaskRecovering(err)
+        ? this.o.log?.('warn', 'the workflow task failed; the update is sent again', { workflowId, pauseMs })
+        : this.o.log?.('info', 'the workflow was busy; the update is sent again', { workflowId, pauseMs });
+    return this.client.connection.withDeadline(end, () => retryUntil(end, isTransientRefusal, 50, send, resending));
   }
 
   /**
@@ -71,7 +78,7 @@ export class TemporalGateway {
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: startingSearchAttributes(opened),
       });
-    return this.update(() =>
+    return this.update(workflowIdOf(cmd.baseId), () =>
       this.client.workflow.executeUpdateWithStart(readyUpdate, { args: [cmd.actor], updateId: readyUpdateId(cmd.commandId), startWorkflowOperation: start() }),
     );
   }
@@ -79,7 +86,7 @@ export class TemporalGateway {
   /** One decision; the update id makes a retried request apply once and answer the same. */
   act(baseId: string, cmd: PersonCommand): Promise<UpdateAnswer> {
     const handle = this.client.workflow.getHandle(workflowIdOf(baseId));
-    return this.update(() => handle.executeUpdate(actUpdate, { args: [cmd], updateId: cmd.commandId }));
+    return this.update(handle.workflowId, () => handle.executeUpdate(actUpdate, { args: [cmd], updateId: cmd.commandId }));
   }
 
   /**

@@ -28,6 +28,7 @@ async function main() {
     timeScale: config.TIME_SCALE,
     continueAsNewAfterEvents: config.CONTINUE_AS_NEW_AFTER_EVENTS,
     timeoutMs: config.REQUEST_TIMEOUT_MS,
+    log,
   });
   const deps = { config, pool, gateway, log, now: Date.now };
   const app = createApp(deps);

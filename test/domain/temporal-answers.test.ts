@@ -1,5 +1,8 @@
-import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { Client, ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { isTransientRefusal, temporalProblem } from '../../api/dependency-errors';
+import { TemporalGateway } from '../../api/temporal-gateway';
+import type { PersonCommand } from '../../domain';
 
 // How the API answers what Temporal says while a worker dies or the server restarts: never a 500,
 // and a 503 says whether the decision may have been applied.
@@ -34,4 +37,24 @@ test('a busy server: 503, nothing applied', () => {
 test('a namespace where no worker has yet registered the search attributes a base starts with: 503, nothing applied', () => {
   const p = temporalProblem(grpc(3, 'Namespace fresh has no mapping defined for search attribute BaseStage'))!;
   expect([p.status, p.extra.applied]).toEqual([503, false]);
+});
+
+test.each([
+  ['a failed workflow task', grpc(9, 'Unable to perform workflow execution update due to Workflow Task in failed state.'), 'warn', 'the workflow task failed; the update is sent again'],
+  ['a busy workflow', new WorkflowUpdateFailedError('not taken up', ApplicationFailure.create({ type: 'UnprocessedUpdate' })), 'info', 'the workflow was busy; the update is sent again'],
+])('%s: the decision is sent again and answered, and the log names the base', async (_name, refusal, level, msg) => {
+  const logged: unknown[][] = [];
+  let sends = 0;
+  const handle = {
+    workflowId: 'base-x',
+    executeUpdate: async () => {
+      if (sends++ === 0) throw refusal;
+      return { answered: true };
+    },
+  };
+  const client = { connection: { withDeadline: (_end: number, fn: () => Promise<unknown>) => fn() }, workflow: { getHandle: () => handle } } as unknown as Client;
+  const gateway = new TemporalGateway(client, { taskQueue: 'q', namespace: 'default', timeScale: 1, timeoutMs: 5000, log: (...entry) => logged.push(entry) });
+  await expect(gateway.act('x', { commandId: 'act-1' } as PersonCommand)).resolves.toEqual({ answered: true });
+  expect(sends).toBe(2);
+  expect(logged).toEqual([[level, msg, { workflowId: 'base-x', pauseMs: 50 }]]);
 });
