@@ -8,6 +8,7 @@ import { startStack, Stack } from '../../test/support/stack';
 import { distFile } from '../../runtime/paths';
 import { dropDatabases, freePort, Managed, spawnNode, startTemporalDevServer } from '../../runtime/processes';
 import { postgresServer, serversDir, shareServers } from '../../test/support/servers';
+import { databaseOf } from '../cluster/options';
 import { freeFrontendPort, startTemporalServer } from '../cluster/temporal-server';
 
 /**
@@ -41,8 +42,7 @@ export async function startBench(timeScale: number, o: { server: BenchServer; te
   try {
     shareServers(servers.temporalAddress, servers.pgUrl!, servers.tmp);
     const ours = await startStack('bench', { timeScale });
-    // A PostgreSQL that is not the bench's own keeps nothing of it (stops run last pushed first: this after ours').
-    if (process.env.DATABASE_URL) stops.push(() => dropDatabases(servers.pgUrl!, [new URL(ours.databaseUrl).pathname.slice(1)]));
+    servers.dropAfterwards([databaseOf(ours.databaseUrl)!]); // pushed before ours' stop, so it runs after it
     stops.push(() => ours.stop());
     const connection = await Connection.connect({ address: servers.temporalAddress });
     stops.push(() => connection.close());
@@ -71,6 +71,8 @@ export interface Servers {
   tmp: string;
   /** What `stop` undoes, last pushed first; a caller pushes what it starts on top. */
   stops: (() => Promise<unknown>)[];
+  /** Drops these databases at `stop` when the PostgreSQL is not the bench's own (DATABASE_URL's), which keeps nothing of a run. */
+  dropAfterwards(names: string[]): void;
   stop(): Promise<void>;
 }
 
@@ -87,9 +89,12 @@ export async function startServers(server: BenchServer, o: { prefix: string; pos
   try {
     const pg = o.postgres || server === 'cluster' ? await postgresServer(tmp) : undefined;
     if (pg?.stop) stops.push(pg.stop);
-    const temporal = server === 'cluster' ? await clusterServer(pg!.url, tmp, stops) : await devServer(o.temporalDb);
+    const dropAfterwards = (names: string[]) => {
+      if (pg && !pg.stop) stops.push(() => dropDatabases(pg.url, names));
+    };
+    const temporal = server === 'cluster' ? await clusterServer(pg!.url, tmp, dropAfterwards) : await devServer(o.temporalDb);
     stops.push(temporal.stop);
-    return { temporalAddress: temporal.address, pgUrl: pg?.url, tmp, stops, stop };
+    return { temporalAddress: temporal.address, pgUrl: pg?.url, tmp, stops, dropAfterwards, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -98,12 +103,11 @@ export async function startServers(server: BenchServer, o: { prefix: string; pos
 
 /**
  * The real Temporal server on the bench's PostgreSQL, namespace `default` as the dev server has it,
- * so both sides' workers and clients find it unchanged. Its databases are dropped afterwards when
- * the PostgreSQL is not the bench's own.
+ * so both sides' workers and clients find it unchanged.
  */
-async function clusterServer(pgUrl: string, tmp: string, stops: (() => Promise<unknown>)[]): Promise<Server> {
+async function clusterServer(pgUrl: string, tmp: string, dropAfterwards: (names: string[]) => void): Promise<Server> {
   const dbName = `temporal_bench_${randomBytes(3).toString('hex')}`;
-  if (process.env.DATABASE_URL) stops.push(() => dropDatabases(pgUrl, [dbName, `${dbName}_visibility`]));
+  dropAfterwards([dbName, `${dbName}_visibility`]);
   const server = await startTemporalServer({
     databaseUrl: pgUrl,
     dataDir: path.join(tmp, 'temporal'),

@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { distFile } from '../../runtime/paths';
 import { dropDatabases, ensureDatabase, freePort, portOpen, spawnNode } from '../../runtime/processes';
 import { TEST_SECRET } from './stack';
+import { databaseOf } from '../../scripts/cluster/options';
 import { freeFrontendPort } from '../../scripts/cluster/temporal-server';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -93,7 +94,7 @@ export async function startTestCluster(name: string, env: NodeJS.ProcessEnv): Pr
     await supervisor.kill();
     if (status && !clean) for (const m of [...status.apis, ...status.workers, status.temporal]) killOurs(m.pid);
     await sleep(500);
-    await dropDatabases(serverUrl, [temporalDb, `${temporalDb}_visibility`, new URL(databaseUrl).pathname.slice(1)]);
+    await dropDatabases(serverUrl, [temporalDb, `${temporalDb}_visibility`, databaseOf(databaseUrl)!]);
     file.end();
   };
 
