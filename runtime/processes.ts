@@ -105,6 +105,14 @@ export interface DevServerOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * SQLite's default rollback journal costs each commit on the dev server's one connection several
+ * fsyncs; a write-ahead log costs one, and with `synchronous` at FULL a commit is still on disk
+ * before Temporal answers (`npm run bench -- --temporal-db FILE`: about a third more decisions a
+ * second on both sides, docs/performance.md runs GA-GD).
+ */
+const SQLITE_FILE_PRAGMAS = ['journal_mode=wal', 'synchronous=full'];
+
 /** The Temporal CLI dev server with this project's search attributes registered. */
 export async function startTemporalDevServer(o: DevServerOptions): Promise<Managed & { address: string }> {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--log-level', 'warn'];
@@ -113,6 +121,7 @@ export async function startTemporalDevServer(o: DevServerOptions): Promise<Manag
   if (o.dbFile) {
     mkdirSync(path.dirname(o.dbFile), { recursive: true });
     args.push('--db-filename', o.dbFile);
+    args.push(...SQLITE_FILE_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p]));
   }
   for (const k of Object.values(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${k.name}=${k.type === 'DATETIME' ? 'Datetime' : k.type === 'TEXT' ? 'Text' : 'Keyword'}`);
   const child = spawn(temporalCli(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
