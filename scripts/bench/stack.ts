@@ -24,8 +24,8 @@ export interface Bench {
 }
 
 /**
- * `dev`: the Temporal CLI's dev server, SQLite in memory unless `temporalDb` names a file (which
- * makes every history write an fsync and measures the disk, not Temporal). `cluster`: the real
+ * `dev`: the Temporal CLI's dev server, SQLite in memory unless `temporalDb` names a file (where
+ * every commit waits for an fsync, so the disk is measured too). `cluster`: the real
  * server that `npm run cluster` runs (scripts/cluster), its history and visibility in databases of
  * their own on the bench's PostgreSQL, as a deployment keeps them.
  */
