@@ -1,10 +1,14 @@
+import { Runtime } from '@temporalio/worker';
 import { createPool } from '../store/pool';
 import { migrate } from '../store/migrate';
 import { ConfigError, loadConfig, requireDatabaseUrl } from './config';
 import { jsonLogger } from './log';
+import { temporalLogger } from './temporal-log';
 import { createWorker } from './worker';
 
 const log = jsonLogger('worker');
+// Core's own warnings too, through the same logger, instead of straight to the console in a format of their own.
+Runtime.install({ logger: temporalLogger(log), telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } } });
 
 async function main() {
   const config = loadConfig();

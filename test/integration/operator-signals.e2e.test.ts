@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Client } from '@temporalio/client';
 import { client, HttpClient, staff } from '../support/http';
 import { submit } from '../support/journeys';
@@ -50,4 +51,28 @@ test('a refused signal changes nothing', async () => {
   expect((await events(b.id)).map((r) => r.sub)).toEqual([`app-${b.app.applicant.creditCode}`, 'ops-10']);
   const trail = (await http.get(`/api/bases/${b.id}/history`, staff.admin())).body;
   expect(trail.entries.filter((e: any) => e.kind === 'action').map((e: any) => e.actor.sub)).toEqual(['ops-10']);
+});
+
+const parsed = (line: string): Record<string, any> | undefined => {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+};
+
+test('the worker logs a refused signal as one JSON line naming the base, the caller and the reason', async () => {
+  const b = await submit(http);
+  const workflowId = `base-${b.id}`;
+  await temporal.workflow.getHandle(workflowId).signal('act', { type: 'rate', rating: 'excellent', actor: { sub: 'ops-11', name: '值班运维', role: 'bureau_officer' } });
+  const workerLines = async () =>
+    readFileSync(stack.logPath, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('[worker] '))
+      .map((l) => l.slice('[worker] '.length));
+  const refusal = (lines: string[]) => lines.map(parsed).find((e) => e?.msg === 'signalled command refused' && e.workflowId === workflowId);
+  const lines = await until('the refusal logged', workerLines, (l) => refusal(l) !== undefined, 10_000, 100);
+  expect(refusal(lines)).toMatchObject({ level: 'warn', component: 'worker', sdkComponent: 'workflow', type: 'rate', actor: { sub: 'ops-11' }, error: expect.stringContaining('rate') });
+  // Every line the worker wrote, the SDK's own included, is one JSON object.
+  expect(lines.filter((l) => parsed(l) === undefined)).toEqual([]);
 });
