@@ -26,7 +26,7 @@ export interface FaultLog {
 
 /**
  * Breaks something, waits, mends it, and again, in the order of `kinds`, until `done()`: the
- * worker killed with SIGKILL, the Temporal server stopped and started on its file, PostgreSQL
+ * worker killed with SIGKILL, the Temporal server killed with SIGKILL and started on its file, PostgreSQL
  * reset or silently dropped at the proxy. Outages last one to eight seconds.
  */
 export async function injectFaults(rig: Rig, o: { done: () => boolean; random: () => number; gapMs: [number, number]; kinds: FaultKind[]; say: (line: string) => void }): Promise<FaultLog> {
