@@ -113,20 +113,9 @@ export interface DevServerOptions {
  */
 const SQLITE_FILE_PRAGMAS = ['journal_mode=wal', 'synchronous=full'];
 
-/**
- * The CLI turns this on so that a search attribute created while the server runs can be used at
- * once; it makes every start and every upsert that carries attributes reread the cluster's
- * metadata from SQLite, about 1 ms of Temporal's CPU a decision of ours (docs/performance.md runs
- * GE-GH). This project's attributes are written into the namespace before the server starts
- * (`--search-attribute`); one created later is usable once the caches refresh (up to a minute),
- * as on a production server, where this is off.
- */
-const DEV_SERVER_DYNAMIC_CONFIG = ['system.forceSearchAttributesCacheRefreshOnRead=false'];
-
 /** The Temporal CLI dev server with this project's search attributes registered. */
 export async function startTemporalDevServer(o: DevServerOptions): Promise<Managed & { address: string }> {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--log-level', 'warn'];
-  args.push(...DEV_SERVER_DYNAMIC_CONFIG.flatMap((v) => ['--dynamic-config-value', v]));
   if (o.uiPort) args.push('--ui-port', String(o.uiPort));
   else args.push('--headless');
   if (o.dbFile) {
