@@ -113,9 +113,20 @@ export interface DevServerOptions {
  */
 const SQLITE_FILE_PRAGMAS = ['journal_mode=wal', 'synchronous=full'];
 
+/**
+ * The CLI turns this on so that a search attribute created while the server runs is usable at
+ * once: every start and upsert that carries attributes then rereads the cluster's metadata and,
+ * under one lock, the namespace from SQLite (about 1 ms of Temporal's CPU a decision of ours,
+ * docs/performance.md runs GE-GH). Off, as on a production server: this project's attributes are
+ * in the namespace before the server starts (`--search-attribute`), and a worker that registers
+ * them later waits until the server's cached namespace holds them (`runtime/search-attributes.ts`).
+ */
+const DEV_SERVER_DYNAMIC_CONFIG = ['system.forceSearchAttributesCacheRefreshOnRead=false'];
+
 /** The Temporal CLI dev server with this project's search attributes registered. */
 export async function startTemporalDevServer(o: DevServerOptions): Promise<Managed & { address: string }> {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--log-level', 'warn'];
+  args.push(...DEV_SERVER_DYNAMIC_CONFIG.flatMap((v) => ['--dynamic-config-value', v]));
   if (o.uiPort) args.push('--ui-port', String(o.uiPort));
   else args.push('--headless');
   if (o.dbFile) {

@@ -1,15 +1,22 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
 const INDEXED = temporal.api.enums.v1.IndexedValueType;
 const TYPE = { KEYWORD: INDEXED.INDEXED_VALUE_TYPE_KEYWORD, DATETIME: INDEXED.INDEXED_VALUE_TYPE_DATETIME, TEXT: INDEXED.INDEXED_VALUE_TYPE_TEXT } as const;
+const INVALID_ARGUMENT = 3;
 
 /**
  * The workflow upserts these on every stage change; an unregistered one would fail its tasks
- * forever, so the worker registers what is missing before it polls (any server, not only dev).
+ * forever, so the worker registers what is missing before it polls (any server, not only dev),
+ * and waits until the server accepts them (see `untilUsable`).
  */
-export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+export async function ensureSearchAttributes(
+  connection: Connection,
+  namespace: string,
+  { onRegistered = (_names: string[]) => {}, usableWithinMs = 120_000 } = {},
+): Promise<string[]> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const known = { ...existing.customAttributes, ...existing.systemAttributes };
   const missing = Object.values(SEARCH_ATTRIBUTES).filter((k) => !(k.name in known));
@@ -18,6 +25,30 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
       namespace,
       searchAttributes: Object.fromEntries(missing.map((k) => [k.name, TYPE[k.type as keyof typeof TYPE]])),
     });
+    const names = missing.map((k) => k.name);
+    onRegistered(names);
+    await untilUsable(connection, namespace, names, usableWithinMs);
   }
   return missing.map((k) => k.name);
+}
+
+/**
+ * Registering writes the names into the namespace, but the server checks a start or an upsert
+ * against its cached copy of the namespace (refreshed every couple of seconds; the dev server
+ * runs with that cache, docs/performance.md runs GJ-). A submission sent in between would be
+ * refused, so the worker does not poll until a query naming the attributes is accepted.
+ */
+async function untilUsable(connection: Connection, namespace: string, names: string[], withinMs: number): Promise<void> {
+  const query = names.map((n) => `${n} IS NULL`).join(' AND ');
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    try {
+      await connection.workflowService.countWorkflowExecutions({ namespace, query });
+      return;
+    } catch (err) {
+      const refusedForNames = (err as { code?: number }).code === INVALID_ARGUMENT;
+      if (!refusedForNames || Date.now() > deadline) throw err;
+    }
+    await sleep(250);
+  }
 }

@@ -14,7 +14,9 @@ async function main() {
   const config = loadConfig();
   const pool = createPool(requireDatabaseUrl(config), config.PG_POOL_SIZE);
   await migrate(pool);
-  const { worker, connection } = await createWorker(config, pool);
+  const { worker, connection } = await createWorker(config, pool, (names) =>
+    log('info', 'search attributes registered; polling once the server accepts them', { namespace: config.TEMPORAL_NAMESPACE, names }),
+  );
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
   log('info', 'worker polling', { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE });
   await worker.run();

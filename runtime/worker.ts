@@ -11,10 +11,14 @@ import { clientConnection, workerConnection } from './temporal';
 /** `npm run build` bundles the workflow code once; a worker then starts without webpack. */
 export const WORKFLOW_BUNDLE = path.join(__dirname, '..', 'workflow-bundle.js');
 
-export async function createWorker(config: Config, pool: Pool): Promise<{ worker: Worker; connection: NativeConnection }> {
+export async function createWorker(
+  config: Config,
+  pool: Pool,
+  onRegistered?: (searchAttributes: string[]) => void,
+): Promise<{ worker: Worker; connection: NativeConnection }> {
   const client: Connection = clientConnection(config);
   try {
-    await ensureSearchAttributes(client, config.TEMPORAL_NAMESPACE);
+    await ensureSearchAttributes(client, config.TEMPORAL_NAMESPACE, { onRegistered });
   } finally {
     await client.close();
   }

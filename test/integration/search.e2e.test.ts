@@ -1,6 +1,7 @@
 import { Client } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { applicantToken, application, client, HttpClient, staff } from '../support/http';
 import { rate, submit, toCertified, toPublicity } from '../support/journeys';
 import { until } from '../support/poll';
@@ -77,7 +78,7 @@ test('a base is found by its stage in Temporal from its submission on, without i
   expect(countEvents(await runsOf(temporal, b.id), EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)).toBe(0);
 });
 
-test('in a namespace no worker has yet registered the search attributes in, a submission is 503 and creates nothing; sent again once a worker has started, it goes through', async () => {
+test('in a namespace no worker has yet registered the search attributes in, a submission is 503 and creates nothing; sent again once a worker has started, it goes through, and the worker says what it registered', async () => {
   const namespace = `fresh-${randomBytes(3).toString('hex')}`;
   await temporal.connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
   const there = new Client({ connection: temporal.connection, namespace });
@@ -87,7 +88,7 @@ test('in a namespace no worker has yet registered the search attributes in, a su
       .start('probe', { taskQueue: 'none', workflowId: 'probe', typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.BaseStage, value: 'x' }] })
       .then(() => 'started', (e: Error) => String((e as { cause?: Error }).cause?.message ?? e));
   await until('the new namespace in use', probe, (refusal) => /search attribute/.test(refusal), 20_000);
-  const fresh = await startStack('freshns', { timeScale: 5_000_000, worker: false, env: { TEMPORAL_NAMESPACE: namespace } });
+  const fresh = await startStack('freshns', { timeScale: 5_000_000, worker: false, env: { TEMPORAL_NAMESPACE: namespace, LOG_LEVEL: 'info' } });
   try {
     const app = application({ district: '410181' });
     const key = randomUUID();
@@ -99,6 +100,11 @@ test('in a namespace no worker has yet registered the search attributes in, a su
     const taken = await send();
     expect([taken.status, taken.body.stage]).toEqual([201, 'district_review']);
     expect(await listed(`BaseStage='district_review'`, there)).toEqual([workflowIdOf(taken.body.id)]);
+    const registered = readFileSync(fresh.logPath, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('[worker] ') && l.includes('search attributes registered'))
+      .map((l) => JSON.parse(l.slice('[worker] '.length)));
+    expect(registered).toEqual([expect.objectContaining({ namespace, names: expect.arrayContaining(Object.values(SEARCH_ATTRIBUTES).map((k) => k.name)) })]);
   } finally {
     await fresh.stop();
   }
