@@ -6,6 +6,7 @@ import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 const INDEXED = temporal.api.enums.v1.IndexedValueType;
 const TYPE = { KEYWORD: INDEXED.INDEXED_VALUE_TYPE_KEYWORD, DATETIME: INDEXED.INDEXED_VALUE_TYPE_DATETIME, TEXT: INDEXED.INDEXED_VALUE_TYPE_TEXT } as const;
 const INVALID_ARGUMENT = 3;
+const UNIMPLEMENTED = 12;
 
 /**
  * The workflow upserts these on every stage change; an unregistered one would fail its tasks
@@ -46,8 +47,10 @@ async function untilUsable(connection: Connection, namespace: string, names: str
       await connection.workflowService.countWorkflowExecutions({ namespace, query });
       return;
     } catch (err) {
-      const refusedForNames = (err as { code?: number }).code === INVALID_ARGUMENT;
-      if (!refusedForNames || Date.now() > deadline) throw err;
+      const code = (err as { code?: number }).code;
+      // A visibility store that cannot count cannot tell either: poll, as before there was a wait.
+      if (code === UNIMPLEMENTED) return;
+      if (code !== INVALID_ARGUMENT || Date.now() > deadline) throw err;
     }
     await sleep(250);
   }
