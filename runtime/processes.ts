@@ -117,9 +117,10 @@ const SQLITE_FILE_PRAGMAS = ['journal_mode=wal', 'synchronous=full'];
  * The CLI turns this on so that a search attribute created while the server runs is usable at
  * once: every start and upsert that carries attributes then rereads the cluster's metadata and,
  * under one lock, the namespace from SQLite (1-4 ms of Temporal's CPU a decision of ours,
- * docs/performance.md runs GE-GH and GJ-GL). Off, as on a production server: this project's attributes are
- * in the namespace before the server starts (`--search-attribute`), and a worker that registers
- * them later waits until the server's cached namespace holds them (`runtime/search-attributes.ts`).
+ * docs/performance.md runs GE-GH and GJ-GL). Off, as on a production server: this project's
+ * attributes are in the namespace before the server starts (`--search-attribute`), and a worker
+ * that registers them later waits until the server's cached namespace holds them
+ * (`runtime/search-attributes.ts`).
  */
 const DEV_SERVER_DYNAMIC_CONFIG = ['system.forceSearchAttributesCacheRefreshOnRead=false'];
 

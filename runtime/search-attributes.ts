@@ -21,16 +21,16 @@ export async function ensureSearchAttributes(
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const known = { ...existing.customAttributes, ...existing.systemAttributes };
   const missing = Object.values(SEARCH_ATTRIBUTES).filter((k) => !(k.name in known));
+  const names = missing.map((k) => k.name);
   if (missing.length) {
     await connection.operatorService.addSearchAttributes({
       namespace,
       searchAttributes: Object.fromEntries(missing.map((k) => [k.name, TYPE[k.type as keyof typeof TYPE]])),
     });
-    const names = missing.map((k) => k.name);
     onRegistered(names);
     await untilUsable(connection, namespace, names, usableWithinMs);
   }
-  return missing.map((k) => k.name);
+  return names;
 }
 
 /**

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { Client } from '@temporalio/client';
 import { client, HttpClient, staff } from '../support/http';
 import { submit } from '../support/journeys';
 import { until } from '../support/poll';
-import { startStack, Stack } from '../support/stack';
+import { loggedLines, startStack, Stack } from '../support/stack';
 import { temporalClient } from '../support/temporal';
 
 // Operators act through Temporal itself (`temporal workflow signal --name act`): the same
@@ -65,11 +64,7 @@ test('the worker logs a refused signal as one JSON line naming the base, the cal
   const b = await submit(http);
   const workflowId = `base-${b.id}`;
   await temporal.workflow.getHandle(workflowId).signal('act', { type: 'rate', rating: 'excellent', actor: { sub: 'ops-11', name: '值班运维', role: 'bureau_officer' } });
-  const workerLines = async () =>
-    readFileSync(stack.logPath, 'utf8')
-      .split('\n')
-      .filter((l) => l.startsWith('[worker] '))
-      .map((l) => l.slice('[worker] '.length));
+  const workerLines = async () => loggedLines(stack, 'worker');
   const refusal = (lines: string[]) => lines.map(parsed).find((e) => e?.msg === 'signalled command refused' && e.workflowId === workflowId);
   const lines = await until('the refusal logged', workerLines, (l) => refusal(l) !== undefined, 10_000, 100);
   expect(refusal(lines)).toMatchObject({ level: 'warn', component: 'worker', sdkComponent: 'workflow', type: 'rate', actor: { sub: 'ops-11' }, error: expect.stringContaining('rate') });

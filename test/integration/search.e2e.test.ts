@@ -1,11 +1,10 @@
 import { Client } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { applicantToken, application, client, HttpClient, staff } from '../support/http';
 import { rate, submit, toCertified, toPublicity } from '../support/journeys';
 import { until } from '../support/poll';
-import { startStack, Stack } from '../support/stack';
+import { loggedLines, startStack, Stack } from '../support/stack';
 import { countEvents, EventType, runsOf, temporalClient } from '../support/temporal';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { workflowIdOf } from '../../workflows/ids';
@@ -100,10 +99,9 @@ test('in a namespace no worker has yet registered the search attributes in, a su
     const taken = await send();
     expect([taken.status, taken.body.stage]).toEqual([201, 'district_review']);
     expect(await listed(`BaseStage='district_review'`, there)).toEqual([workflowIdOf(taken.body.id)]);
-    const registered = readFileSync(fresh.logPath, 'utf8')
-      .split('\n')
-      .filter((l) => l.startsWith('[worker] ') && l.includes('search attributes registered'))
-      .map((l) => JSON.parse(l.slice('[worker] '.length)));
+    const registered = loggedLines(fresh, 'worker')
+      .filter((l) => l.includes('search attributes registered'))
+      .map((l) => JSON.parse(l));
     expect(registered).toEqual([expect.objectContaining({ namespace, names: expect.arrayContaining(Object.values(SEARCH_ATTRIBUTES).map((k) => k.name)) })]);
   } finally {
     await fresh.stop();

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { actionTable, Rightful } from '../support/bodies';
 import { forgedTokens } from '../support/forged-tokens';
 import { application, applicantToken, client, HttpClient, newCreditCode, staff, today } from '../support/http';
 import { submit, TestBase, toCertified, toPublicity } from '../support/journeys';
-import { startStack, Stack } from '../support/stack';
+import { loggedLines, startStack, Stack } from '../support/stack';
 import { Trace, tracer, Tracer } from '../support/traces';
 
 // Windows run 100,000 times faster: publicity closes within seconds, while a year of
@@ -282,10 +281,9 @@ test('every refusal is logged as one JSON line naming the caller and the reason'
   const b = bases.districtReview;
   await http.act(b.id, staff.district('410102'), 'recommend', {});
   await http.act(b.id, 'not.a.token', 'recommend', {});
-  const lines = readFileSync(stack.logPath, 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('[api] {'))
-    .map((l) => JSON.parse(l.slice('[api] '.length)));
+  const lines = loggedLines(stack, 'api')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
   const refusals = lines.filter((l) => l.msg === 'request refused');
   expect(refusals).toContainEqual(
     expect.objectContaining({

@@ -1,4 +1,4 @@
-import { createWriteStream, WriteStream } from 'node:fs';
+import { createWriteStream, readFileSync, WriteStream } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Connection } from '@temporalio/client';
@@ -97,4 +97,13 @@ export async function startStack(
   if (opts.worker !== false) await stack.startWorker();
   await stack.startApi();
   return stack;
+}
+
+/** What one of the stack's processes has written so far, a line each, without its `[api] ` or `[worker] ` prefix. */
+export function loggedLines(stack: Pick<Stack, 'logPath'>, from: 'api' | 'worker'): string[] {
+  const prefix = `[${from}] `;
+  return readFileSync(stack.logPath, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith(prefix))
+    .map((l) => l.slice(prefix.length));
 }
