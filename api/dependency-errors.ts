@@ -1,22 +1,10 @@
 import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { DomainError, DomainErrorCode } from '../domain';
+import { GRPC_STATUS, grpcCode } from '../runtime/grpc-status';
 import { conflict, fromDomainError, notFound, Problem, unavailable, undecided } from './problem';
 
-// gRPC status codes (stable across every gRPC implementation).
-const grpcStatus = { CANCELLED: 1, UNKNOWN: 2, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, UNAVAILABLE: 14 } as const;
-
 const DOMAIN_CODES: DomainErrorCode[] = ['FORBIDDEN', 'INVALID', 'INELIGIBLE', 'ILLEGAL_STAGE', 'NOT_FOUND'];
-
-function grpcCode(err: unknown): number | undefined {
-  let e: unknown = err;
-  for (let i = 0; e && i < 5; i++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'number') return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
 
 /** Temporal's answers, as the caller should hear them. */
 export function temporalProblem(err: unknown): Problem | undefined {
@@ -34,16 +22,16 @@ export function temporalProblem(err: unknown): Problem | undefined {
   if (err instanceof WorkflowNotFoundError) return notFound('no such base');
   const code = grpcCode(err);
   if (err instanceof ServiceError || code !== undefined) {
-    if (code === grpcStatus.NOT_FOUND && /completed|closed/i.test(String((err as Error).message))) {
+    if (code === GRPC_STATUS.NOT_FOUND && /completed|closed/i.test(String((err as Error).message))) {
       return conflict('the base is closed', 'closed', []);
     }
-    if (code === grpcStatus.NOT_FOUND) return notFound('no such base');
-    if (code === grpcStatus.RESOURCE_EXHAUSTED) return unavailable('Temporal (busy)', 2);
+    if (code === GRPC_STATUS.NOT_FOUND) return notFound('no such base');
+    if (code === GRPC_STATUS.RESOURCE_EXHAUSTED) return unavailable('Temporal (busy)', 2);
     // A base starts holding its search attributes; a namespace no worker has yet registered them in refuses the start.
-    if (code === grpcStatus.INVALID_ARGUMENT && /search attribute/i.test(messages(err))) return unavailable('Temporal (its search attributes are registered when a worker first starts)');
+    if (code === GRPC_STATUS.INVALID_ARGUMENT && /search attribute/i.test(messages(err))) return unavailable('Temporal (its search attributes are registered when a worker first starts)');
     if (isTaskRecovering(err)) return unavailable('Temporal (the base is recovering from a failed task)', 1);
     // A connection lost mid-call may have carried the request: only a retry can tell.
-    if (code === grpcStatus.UNAVAILABLE || code === grpcStatus.DEADLINE_EXCEEDED || code === grpcStatus.CANCELLED || code === grpcStatus.UNKNOWN) return undecided('Temporal');
+    if (code === GRPC_STATUS.UNAVAILABLE || code === GRPC_STATUS.DEADLINE_EXCEEDED || code === GRPC_STATUS.CANCELLED || code === GRPC_STATUS.UNKNOWN) return undecided('Temporal');
   }
   if (/Failed to connect before the deadline|connect ECONNREFUSED|No connection established/i.test(String((err as Error)?.message))) {
     return unavailable('Temporal');
@@ -72,7 +60,7 @@ export function isUnprocessedUpdate(err: unknown): boolean {
  * way nothing was applied, and the task's retry will take the update when it is sent again.
  */
 export function isTaskRecovering(err: unknown): boolean {
-  return grpcCode(err) === grpcStatus.FAILED_PRECONDITION && /Workflow Task in failed state|unexpected workflow task failure/i.test(messages(err));
+  return grpcCode(err) === GRPC_STATUS.FAILED_PRECONDITION && /Workflow Task in failed state|unexpected workflow task failure/i.test(messages(err));
 }
 
 /** Refusals that applied nothing and pass by themselves: the gateway sends the update again. */
@@ -88,5 +76,5 @@ function messages(err: unknown): string {
 export function isWorkflowClosed(err: unknown): boolean {
   if (err instanceof WorkflowNotFoundError) return true;
   if (err instanceof WorkflowUpdateFailedError) return err.cause instanceof ApplicationFailure && err.cause.type === 'CanceledUpdate';
-  return grpcCode(err) === grpcStatus.NOT_FOUND;
+  return grpcCode(err) === GRPC_STATUS.NOT_FOUND;
 }

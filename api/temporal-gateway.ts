@@ -10,6 +10,7 @@ import { actUpdate, calendarLoadedSignal, readyUpdate, UpdateAnswer } from '../w
 import { isTaskRecovering, isTransientRefusal } from './dependency-errors';
 import { retryUntil } from './retry';
 import type { Logger } from '../runtime/log';
+import { GRPC_STATUS } from '../runtime/grpc-status';
 
 export interface GatewayOptions {
   taskQueue: string;
@@ -162,5 +163,5 @@ export class TemporalGateway {
 }
 
 function isNotFound(err: unknown): boolean {
-  return (err as { name?: string })?.name === 'WorkflowNotFoundError' || (err as { code?: number })?.code === 5;
+  return (err as { name?: string })?.name === 'WorkflowNotFoundError' || (err as { code?: number })?.code === GRPC_STATUS.NOT_FOUND;
 }

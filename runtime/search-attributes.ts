@@ -2,11 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { GRPC_STATUS, grpcCode } from './grpc-status';
 
 const INDEXED = temporal.api.enums.v1.IndexedValueType;
 const TYPE = { KEYWORD: INDEXED.INDEXED_VALUE_TYPE_KEYWORD, DATETIME: INDEXED.INDEXED_VALUE_TYPE_DATETIME, TEXT: INDEXED.INDEXED_VALUE_TYPE_TEXT } as const;
-const INVALID_ARGUMENT = 3;
-const UNIMPLEMENTED = 12;
 
 /**
  * The workflow upserts these on every stage change; an unregistered one would fail its tasks
@@ -47,10 +46,10 @@ async function untilUsable(connection: Connection, namespace: string, names: str
       await connection.workflowService.countWorkflowExecutions({ namespace, query });
       return;
     } catch (err) {
-      const code = (err as { code?: number }).code;
+      const code = grpcCode(err);
       // A visibility store that cannot count cannot tell either: poll, as before there was a wait.
-      if (code === UNIMPLEMENTED) return;
-      if (code !== INVALID_ARGUMENT || Date.now() > deadline) throw err;
+      if (code === GRPC_STATUS.UNIMPLEMENTED) return;
+      if (code !== GRPC_STATUS.INVALID_ARGUMENT || Date.now() > deadline) throw err;
     }
     await sleep(250);
   }
