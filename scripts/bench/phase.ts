@@ -15,6 +15,12 @@ export interface PhaseResult {
   p95Ms: number;
   p99Ms: number;
   maxMs: number;
+  /**
+   * The opening (every lane on its first base: the phase sends all its first submissions at once,
+   * and the lanes' later decisions keep in step until one base is through) and the rest, apart.
+   */
+  opening: { sec: number; decisions: number; p99Ms: number };
+  afterOpening: { decisions: number; p99Ms: number };
   /** Latency by action (ours) or by kind of update (bare). */
   byAction: Record<string, { count: number; p50Ms: number; p99Ms: number }>;
   /** Ours only: the API's steps of a decision, from its Server-Timing header. */
@@ -37,6 +43,7 @@ export async function runPhase(label: string, n: number, concurrency: number, pa
   const decisions = new Latencies();
   const workflowIds: string[] = [];
   let done = 0;
+  let firstDoneAt = Infinity;
   let failedBases = 0;
   let firstError: string | undefined;
   const memory = new PeakMemory(pids);
@@ -58,6 +65,7 @@ export async function runPhase(label: string, n: number, concurrency: number, pa
           firstError ??= String((err as Error)?.message ?? err);
         }
         done += 1;
+        firstDoneAt = Math.min(firstDoneAt, performance.now());
       },
     );
   } finally {
@@ -65,6 +73,7 @@ export async function runPhase(label: string, n: number, concurrency: number, pa
   }
   const wallSec = (performance.now() - t0) / 1000;
   const s = decisions.summary();
+  const split = decisions.splitAt(firstDoneAt);
   return {
     bases: n,
     failedBases,
@@ -74,6 +83,8 @@ export async function runPhase(label: string, n: number, concurrency: number, pa
     p95Ms: s.p95Ms,
     p99Ms: s.p99Ms,
     maxMs: s.maxMs,
+    opening: { sec: round((Math.min(firstDoneAt, performance.now()) - t0) / 1000), decisions: split.before.count, p99Ms: split.before.p99Ms },
+    afterOpening: { decisions: split.after.count, p99Ms: split.after.p99Ms },
     byAction: decisions.kinds(),
     bySteps: decisions.kinds(decisions.bySteps),
     byGroupSteps: decisions.kinds(decisions.byGroupSteps),

@@ -6,7 +6,7 @@ export interface Comparison {
   settings: Record<string, unknown>;
   ours: Omit<PhaseResult, 'workflowIds'>;
   bare: Omit<PhaseResult, 'workflowIds'>;
-  ratio: { throughput: number; p50: number; p95: number; p99: number; historyEvents: number };
+  ratio: { throughput: number; p50: number; p95: number; p99: number; p99Opening: number; p99AfterOpening: number; historyEvents: number };
   /** Which side ran first in this round. */
   first: 'bare' | 'ours';
 }
@@ -28,6 +28,8 @@ export function compare(settings: Record<string, unknown>, ours: PhaseResult, ba
       p50: r(ours.p50Ms, bare.p50Ms),
       p95: r(ours.p95Ms, bare.p95Ms),
       p99: r(ours.p99Ms, bare.p99Ms),
+      p99Opening: r(ours.opening?.p99Ms, bare.opening?.p99Ms),
+      p99AfterOpening: r(ours.afterOpening?.p99Ms, bare.afterOpening?.p99Ms),
       historyEvents: r(ours.historyEventsPerBase, bare.historyEventsPerBase),
     },
   };
@@ -48,6 +50,8 @@ export function printComparison(c: Comparison): void {
     ['p50 decision latency ms', (p) => p.p50Ms, c.ratio.p50],
     ['p95 decision latency ms', (p) => p.p95Ms, c.ratio.p95],
     ['p99 decision latency ms', (p) => p.p99Ms, c.ratio.p99],
+    ['p99 ms, the opening / after it', (p) => `${p.opening.p99Ms} / ${p.afterOpening.p99Ms}`, `${c.ratio.p99Opening} / ${c.ratio.p99AfterOpening}`],
+    ['the opening: s, decisions', (p) => `${p.opening.sec}, ${p.opening.decisions}`, ''],
     ['max decision latency ms', (p) => p.maxMs, ''],
     ['wall time s', (p) => p.wallSec, ''],
     ['history events per base', (p) => p.historyEventsPerBase, c.ratio.historyEvents],
@@ -94,12 +98,14 @@ const spreadOf = (xs: number[]) => ({ median: middle(xs), min: Math.min(...xs), 
  * machine drifting one way over the pair. An odd last round has no pair and is left out.
  */
 function pairedSpreads(runs: Comparison[]) {
-  const pairs = (key: 'throughput' | 'p99') => {
+  const pairs = (key: 'throughput' | 'p99' | 'p99AfterOpening') => {
     const out: number[] = [];
     for (let i = 0; i + 1 < runs.length; i += 2) out.push(round(Math.sqrt(runs[i].ratio[key] * runs[i + 1].ratio[key]), 2));
     return out;
   };
-  return runs.length < 2 ? undefined : { throughput: spreadOf(pairs('throughput')), p99: spreadOf(pairs('p99')) };
+  return runs.length < 2
+    ? undefined
+    : { throughput: spreadOf(pairs('throughput')), p99: spreadOf(pairs('p99')), p99AfterOpening: spreadOf(pairs('p99AfterOpening')) };
 }
 
 /** One round's ratio moves by ± 0.06 on this machine, and with the order: the spread over rounds and pairs is the figure to quote. */
@@ -113,11 +119,13 @@ export function printRounds(runs: Comparison[]): void {
   console.log(`over ${runs.length} rounds, bare and ours going first in turn (the table above is the median round's):`);
   line('  decisions per second, ours / bare', runs.map((r) => r.ratio.throughput), firsts);
   line('  p99 latency, ours / bare', runs.map((r) => r.ratio.p99), firsts);
+  line('  p99 after the opening, ours / bare', runs.map((r) => r.ratio.p99AfterOpening), firsts);
   const paired = pairedSpreads(runs);
   if (!paired) return;
   console.log(`by pairs of rounds, each side first once (geometric mean of the pair's two ratios):`);
   line('  decisions per second, ours / bare', paired.throughput.each);
   line('  p99 latency, ours / bare', paired.p99.each);
+  line('  p99 after the opening, ours / bare', paired.p99AfterOpening.each);
   if (runs.length % 2) console.log(`  (round ${runs.length} has no pair and is not in these)`);
 }
 

@@ -12,10 +12,25 @@ export class Latencies {
   errors = 0;
   /** Requests sent again after a 503; each still counts once, with the time to its final answer. */
   retries = 0;
+  /** When each sample's request was sent (the clock of `performance.now()`), in the order of `ms`. */
+  readonly sentAt: number[] = [];
 
   add(ms: number, kind?: string): void {
     this.ms.push(ms);
+    this.sentAt.push(performance.now() - ms);
     if (kind !== undefined) push(this.byKind, kind, ms);
+  }
+
+  /**
+   * The samples sent before `until` and those sent after it, each side's count and p99: a phase
+   * starts every lane at once, and until the first base is through, the lanes keep in step, so
+   * each of its decisions arrives with its lanes' others, a burst.
+   */
+  splitAt(until: number): { before: { count: number; p99Ms: number }; after: { count: number; p99Ms: number } } {
+    const before: number[] = [];
+    const after: number[] = [];
+    this.ms.forEach((ms, i) => (this.sentAt[i] < until ? before : after).push(ms));
+    return { before: { count: before.length, p99Ms: round(this.pct(99, before)) }, after: { count: after.length, p99Ms: round(this.pct(99, after)) } };
   }
 
   /** `read;dur=3.1, temporal;dur=80.2, total;dur=95.0` */
