@@ -28,8 +28,8 @@ export function compare(settings: Record<string, unknown>, ours: PhaseResult, ba
       p50: r(ours.p50Ms, bare.p50Ms),
       p95: r(ours.p95Ms, bare.p95Ms),
       p99: r(ours.p99Ms, bare.p99Ms),
-      p99Opening: r(ours.opening?.p99Ms, bare.opening?.p99Ms),
-      p99AfterOpening: r(ours.afterOpening?.p99Ms, bare.afterOpening?.p99Ms),
+      p99Opening: r(ours.opening.p99Ms, bare.opening.p99Ms),
+      p99AfterOpening: r(ours.afterOpening.p99Ms, bare.afterOpening.p99Ms),
       historyEvents: r(ours.historyEventsPerBase, bare.historyEventsPerBase),
     },
   };
