@@ -74,7 +74,11 @@ function messages(err: unknown): string {
 
 /** The base's workflow has ended, or turned the update away because it was ending. */
 export function isWorkflowClosed(err: unknown): boolean {
-  if (err instanceof WorkflowNotFoundError) return true;
   if (err instanceof WorkflowUpdateFailedError) return err.cause instanceof ApplicationFailure && err.cause.type === 'CanceledUpdate';
-  return grpcCode(err) === GRPC_STATUS.NOT_FOUND;
+  return isNotFound(err);
+}
+
+/** Temporal holds no such workflow or run (never started, or past the namespace's retention). */
+export function isNotFound(err: unknown): boolean {
+  return err instanceof WorkflowNotFoundError || grpcCode(err) === GRPC_STATUS.NOT_FOUND;
 }

@@ -7,10 +7,9 @@ import { CODE_GENERATION } from '../workflows/generation';
 import { readyUpdateId, workflowIdOf } from '../workflows/ids';
 import { startingSearchAttributes } from '../workflows/search-attributes';
 import { actUpdate, calendarLoadedSignal, readyUpdate, UpdateAnswer } from '../workflows/messages';
-import { isTaskRecovering, isTransientRefusal } from './dependency-errors';
+import { isNotFound, isTaskRecovering, isTransientRefusal } from './dependency-errors';
 import { retryUntil } from './retry';
 import type { Logger } from '../runtime/log';
-import { GRPC_STATUS } from '../runtime/grpc-status';
 
 export interface GatewayOptions {
   taskQueue: string;
@@ -160,8 +159,4 @@ export class TemporalGateway {
   async ping(): Promise<void> {
     await this.deadline(() => this.client.workflowService.getSystemInfo({}), 2000);
   }
-}
-
-function isNotFound(err: unknown): boolean {
-  return (err as { name?: string })?.name === 'WorkflowNotFoundError' || (err as { code?: number })?.code === GRPC_STATUS.NOT_FOUND;
 }
