@@ -83,19 +83,19 @@ async function main() {
     const ours = oursPath(bench.ours.url);
     const oursPids = () => ({ worker: bench.ours.worker.process.pid, api: bench.ours.api.process.pid });
     const barePids = () => ({ worker: bareWorker.process.pid });
+    // Each side warms up right before its own phase, not once at the start: a side that sat idle
+    // through the other's phase answered slower for a while (bare's p99 by a third, runs IA-IC).
+    const warmThen = async (label: string, path: () => Promise<Path>, pids: () => Record<string, number | undefined>) => {
+      if (warmup) await runPhase(`warm-up ${label}`, warmup, concurrency, await path(), pids);
+      return runPhase(label, bases, concurrency, await path(), pids);
+    };
     const settings = { bases, concurrency, warmup, rounds, timeScale, layout, server, node: process.version, cpus: (await import('node:os')).cpus().length };
     const runs: Comparison[] = [];
     for (let i = 0; i < rounds; i++) {
       // Each round alternates which side goes first: a machine warming up or slowing down favours neither.
       const tag = rounds > 1 ? ` ${i + 1}/${rounds}` : '';
-      // Each side warms up right before its own phase, not once at the start: a side that sat idle
-      // through the other's phase answered slower for a while (bare's p99 by a third, runs IA-IC).
-      const warmThen = async (side: string, path: () => Promise<Path>, pids: () => Record<string, number | undefined>) => {
-        if (warmup) await runPhase(`warm-up ${side}${tag}`, warmup, concurrency, await path(), pids);
-        return runPhase(`${side}${tag}`, bases, concurrency, await path(), pids);
-      };
-      const runBare = () => warmThen('bare', bare, barePids);
-      const runOurs = () => warmThen('ours', async () => ours, oursPids);
+      const runBare = () => warmThen(`bare${tag}`, bare, barePids);
+      const runOurs = () => warmThen(`ours${tag}`, async () => ours, oursPids);
       let b: PhaseResult, o: PhaseResult;
       const first = i % 2 === 0 ? 'bare' : 'ours';
       if (first === 'bare') {
