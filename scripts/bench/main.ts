@@ -74,28 +74,29 @@ async function main() {
     const { worker: bareWorker, taskQueue } = await bench.startBareWorker();
     const where = applyLayout(layout, [bench.ours.worker.process.pid!, bareWorker.process.pid!]);
     if (where) console.error(`layout split: ${where}`);
-    // A new path each phase: bare's workflow ids are the path's, and a second phase must not find the first's.
-    const bare = async () => {
+    // The window is looked up once for a warm-up and its phase; each gets a path of its own, because
+    // bare's workflow ids are the path's and a later phase must not find an earlier one's.
+    const barePaths = async () => {
       const timerMs = (await publicitySpanMs(bench.ours.pool)) / timeScale;
       console.error(`bare's timer: ${Math.round(timerMs)} ms, as ours' publicity window for an approval now`);
-      return barePath(bench.client, taskQueue, timerMs);
+      return () => barePath(bench.client, taskQueue, timerMs);
     };
     const ours = oursPath(bench.ours.url);
     const oursPids = () => ({ worker: bench.ours.worker.process.pid, api: bench.ours.api.process.pid });
     const barePids = () => ({ worker: bareWorker.process.pid });
     // Each side warms up right before its own phase, not once at the start: a side that sat idle
     // through the other's phase answered slower for a while (bare's p99 by a third, runs IA-IC).
-    const warmThen = async (label: string, path: () => Promise<Path>, pids: () => Record<string, number | undefined>) => {
-      if (warmup) await runPhase(`warm-up ${label}`, warmup, concurrency, await path(), pids);
-      return runPhase(label, bases, concurrency, await path(), pids);
+    const warmThen = async (label: string, path: () => Path, pids: () => Record<string, number | undefined>) => {
+      if (warmup) await runPhase(`warm-up ${label}`, warmup, concurrency, path(), pids);
+      return runPhase(label, bases, concurrency, path(), pids);
     };
     const settings = { bases, concurrency, warmup, rounds, timeScale, layout, server, node: process.version, cpus: (await import('node:os')).cpus().length };
     const runs: Comparison[] = [];
     for (let i = 0; i < rounds; i++) {
       // Each round alternates which side goes first: a machine warming up or slowing down favours neither.
       const tag = rounds > 1 ? ` ${i + 1}/${rounds}` : '';
-      const runBare = () => warmThen(`bare${tag}`, bare, barePids);
-      const runOurs = () => warmThen(`ours${tag}`, async () => ours, oursPids);
+      const runBare = async () => warmThen(`bare${tag}`, await barePaths(), barePids);
+      const runOurs = () => warmThen(`ours${tag}`, () => ours, oursPids);
       let b: PhaseResult, o: PhaseResult;
       const first = i % 2 === 0 ? 'bare' : 'ours';
       if (first === 'bare') {
