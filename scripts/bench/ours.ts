@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { client, HttpClient, Reply, staff } from '../../test/support/http';
+import { client, HttpClient, Reply, Send, staff } from '../../test/support/http';
 import { rate, submit, TestBase, toPublicity } from '../../test/support/journeys';
 import { workflowIdOf } from '../../workflows/ids';
 import { keptAlive } from './http-agent';
@@ -49,8 +49,8 @@ export async function toPublicityOrBeyond(h: HttpClient, b: TestBase): Promise<v
  * A base's life over HTTP: submit, recommend, two reviews, conclude, approve (5 + 1 decisions),
  * publicity closing by itself, certified, one evaluation round rated qualified (3 decisions).
  */
-export function oursPath(url: string): Path {
-  const http = client(url, keptAlive());
+export function oursPath(url: string, send: Send = keptAlive()): Path {
+  const http = client(url, send);
   return async (_i, decisions) => {
     const h = timedClient(http, decisions);
     const b = await submit(h);
