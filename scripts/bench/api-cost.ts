@@ -1,6 +1,6 @@
 import { client, HttpClient, Send, staff } from '../../test/support/http';
 import { submit } from '../../test/support/journeys';
-import { cpuSecondsOf } from './cpu';
+import { cpuByPart } from './cpu';
 import { keptAlive } from './http-agent';
 import { counts } from './options';
 import { oursPath } from './ours';
@@ -18,8 +18,7 @@ async function main() {
   const { bases, gets } = counts({ bases: 32, gets: 2000 });
   const bench = await startBench(300_000, { server: 'dev' });
   try {
-    const api = bench.ours.api.process.pid!;
-    const worker = bench.ours.worker.process.pid!;
+    const pids = { api: bench.ours.api.process.pid, worker: bench.ours.worker.process.pid };
     const sent = { GET: 0, POST: 0 };
     const send = keptAlive();
     const counting: Send = (url, init) => {
@@ -27,11 +26,13 @@ async function main() {
       return send(url, init);
     };
     const life = oursPath(bench.ours.url, counting);
+    /** CPU ms of ours' API and worker over `work` (cpuSince would round to a tenth of a second). */
     const measure = async (work: () => Promise<unknown>) => {
-      const before = { api: cpuSecondsOf([api]), worker: cpuSecondsOf([worker]) };
+      const before = cpuByPart(pids);
       sent.GET = sent.POST = 0;
       await work();
-      return { api: (cpuSecondsOf([api]) - before.api) * 1000, worker: (cpuSecondsOf([worker]) - before.worker) * 1000 };
+      const after = cpuByPart(pids);
+      return { api: (after.api - before.api) * 1000, worker: (after.worker - before.worker) * 1000 };
     };
     const lives = (n: number, at: number) => inLanes(n, at, (i) => life(i, new Latencies()));
     await lives(bases, 4); // warm-up
