@@ -1,13 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { round } from './stats';
 
-const TICK = 100; // USER_HZ on Linux
+export const TICK = 100; // USER_HZ on Linux
 
 export interface Proc {
   pid: number;
   ppid: number;
   comm: string;
+  /** CPU in user and kernel mode, in clock ticks. */
   ticks: number;
+  /** Of those, in kernel mode: system calls, page faults, and the work the kernel does inside them. */
+  systemTicks: number;
 }
 
 export function processes(): Proc[] {
@@ -18,7 +21,7 @@ export function processes(): Proc[] {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const close = stat.lastIndexOf(')');
       const f = stat.slice(close + 2).split(' ');
-      out.push({ pid: Number(name), ppid: Number(f[1]), comm: stat.slice(stat.indexOf('(') + 1, close), ticks: Number(f[11]) + Number(f[12]) });
+      out.push({ pid: Number(name), ppid: Number(f[1]), comm: stat.slice(stat.indexOf('(') + 1, close), ticks: Number(f[11]) + Number(f[12]), systemTicks: Number(f[12]) });
     } catch {
       // gone meanwhile
     }
@@ -45,11 +48,11 @@ function serverPart(p: Proc): string | undefined {
 }
 
 /**
- * CPU seconds used by the bench's own process tree, by part: which process the time went to is
- * the first answer to "where does a decision's time go" on a machine where every part shares
- * the same two cores.
+ * The bench's own process tree by part: each process named (`api`, `worker`, …) with the processes
+ * it started, the bench itself as `bench`, and the servers it started as `temporal`, `postgres`
+ * or `temporal-db`.
  */
-export function cpuByPart(named: Record<string, number | undefined>): Record<string, number> {
+export function processesByPart(named: Record<string, number | undefined>): Record<string, Proc[]> {
   const procs = processes();
   const byPid = new Map(procs.map((p) => [p.pid, p]));
   const names = new Map(Object.entries(named).filter(([, pid]) => pid).map(([k, pid]) => [pid!, k]));
@@ -61,12 +64,21 @@ export function cpuByPart(named: Record<string, number | undefined>): Record<str
     }
     return undefined;
   };
-  const parts: Record<string, number> = {};
+  const parts: Record<string, Proc[]> = {};
   for (const p of procs) {
     const part = partOf(p);
-    if (part) parts[part] = (parts[part] ?? 0) + p.ticks / TICK;
+    if (part) (parts[part] ??= []).push(p);
   }
   return parts;
+}
+
+/**
+ * CPU seconds used by the bench's own process tree, by part: which process the time went to is
+ * the first answer to "where does a decision's time go" on a machine where every part shares
+ * the same two cores.
+ */
+export function cpuByPart(named: Record<string, number | undefined>): Record<string, number> {
+  return Object.fromEntries(Object.entries(processesByPart(named)).map(([part, ps]) => [part, ps.reduce((sum, p) => sum + p.ticks / TICK, 0)]));
 }
 
 /** CPU seconds of these processes (those still running). */

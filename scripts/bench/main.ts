@@ -1,10 +1,7 @@
 import { parseArgs } from 'node:util';
-import { Pool } from 'pg';
-import { DEFAULT_POLICY_VERSION, policyOf, shanghaiDate } from '../../domain';
-import { windowFromCalendar } from '../../store/calendar';
 import { historyFigures, Path, PhaseResult, runPhase } from './phase';
 import { oursPath } from './ours';
-import { barePath } from './bare';
+import { barePath, bareTimerMs } from './bare';
 import { compare, Comparison, medianRound, printComparison, printRounds, roundsJson, writeJson } from './report';
 import { applyLayout, parseLayout } from './layout';
 import { runScale } from './scale';
@@ -12,17 +9,6 @@ import { parseServer, startBench } from './stack';
 
 const USAGE = `npm run bench -- [--bases N] [--concurrency C] [--warmup W] [--rounds R] [--time-scale S] [--layout shared|split] [--server dev|cluster] [--temporal-db FILE] [--json FILE]
 npm run bench -- --scale N [--concurrency C] [--probe-concurrency P] [--layout shared|split] [--server dev|cluster] [--temporal-db FILE] [--json FILE]`;
-
-/**
- * How long ours' publicity window runs for an approval now: five working days from today, which is
- * four and a half calendar days on a Monday and six and a half on a Thursday (more over a holiday).
- * Bare's timer lasts as long, so neither side's bases spend longer waiting than the other's.
- */
-async function publicitySpanMs(pool: Pool, now = Date.now()): Promise<number> {
-  const w = await windowFromCalendar(pool, shanghaiDate(now), policyOf(DEFAULT_POLICY_VERSION).publicityWorkingDays);
-  if (w.kind !== 'scheduled') throw new Error(`the bench's database has no holiday schedule for ${w.year}`);
-  return Date.parse(w.endsAt) - now;
-}
 
 async function main() {
   const { values } = parseArgs({
@@ -77,7 +63,7 @@ async function main() {
     // The window is looked up once for a warm-up and its phase; each gets a path of its own, because
     // bare's workflow ids are the path's and a later phase must not find an earlier one's.
     const barePaths = async () => {
-      const timerMs = (await publicitySpanMs(bench.ours.pool)) / timeScale;
+      const timerMs = await bareTimerMs(bench.ours.pool, timeScale);
       console.error(`bare's timer: ${Math.round(timerMs)} ms, as ours' publicity window for an approval now`);
       return () => barePath(bench.client, taskQueue, timerMs);
     };
