@@ -4,7 +4,7 @@ import { cpuByPart } from './cpu';
 import { keptAlive } from './http-agent';
 import { counts } from './options';
 import { oursPath } from './ours';
-import { inParallel, Latencies } from './stats';
+import { inLanes, Latencies } from './stats';
 import { startBench } from './stack';
 
 /**
@@ -55,9 +55,6 @@ async function main() {
     await bench.stop();
   }
 }
-
-/** `n` calls of `fn`, `at` at a time. */
-const inLanes = (n: number, at: number, fn: (i: number) => Promise<unknown>) => inParallel([...Array(n).keys()], at, async (i) => void (await fn(i)));
 
 main().then(
   () => process.exit(0),

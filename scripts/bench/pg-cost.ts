@@ -10,7 +10,7 @@ import { postgresServer, serversDir } from '../../test/support/servers';
 import { CURRENT_GENERATION, fromJson, loadFixtures } from '../../test/support/replay';
 import { DecisionAnswer, isDecisionAnswer, UpdateAnswer } from '../../workflows/messages';
 import { cpuSecondsOf } from './cpu';
-import { inParallel, median, round } from './stats';
+import { inLanes, median, round } from './stats';
 import { counts } from './options';
 
 /**
@@ -64,7 +64,7 @@ async function costPerDecision(pool: Pool, pids: number[], answers: DecisionAnsw
   const server0 = cpuSecondsOf(pids);
   const client0 = process.cpuUsage();
   const t0 = performance.now();
-  await inParallel([...Array(bases).keys()], concurrency, async (i) => {
+  await inLanes(bases, concurrency, async (i) => {
     const id = `bench-${tag}-${i}`;
     for (const [k, a] of answers.entries()) {
       const updateId = `u-${k}`;

@@ -1,7 +1,7 @@
 import { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { cpuByPart, cpuSince } from './cpu';
-import { inParallel, Latencies, median, PeakMemory, progress, round } from './stats';
+import { inLanes, Latencies, median, PeakMemory, progress, round } from './stats';
 
 /** One side's whole path for one base; returns the workflow id it drove. */
 export type Path = (index: number, decisions: Latencies) => Promise<string>;
@@ -54,20 +54,16 @@ export async function runPhase(label: string, n: number, concurrency: number, pa
     return `${done}/${n} bases · ${decisions.ms.length} decisions · ${(decisions.ms.length / s).toFixed(0)}/s · p99 ${round(decisions.pct(99))} ms · failed ${failedBases}`;
   });
   try {
-    await inParallel(
-      Array.from({ length: n }, (_, i) => i),
-      concurrency,
-      async (i) => {
-        try {
-          workflowIds.push(await path(i, decisions));
-        } catch (err) {
-          failedBases += 1;
-          firstError ??= String((err as Error)?.message ?? err);
-        }
-        done += 1;
-        firstDoneAt = Math.min(firstDoneAt, performance.now());
-      },
-    );
+    await inLanes(n, concurrency, async (i) => {
+      try {
+        workflowIds.push(await path(i, decisions));
+      } catch (err) {
+        failedBases += 1;
+        firstError ??= String((err as Error)?.message ?? err);
+      }
+      done += 1;
+      firstDoneAt = Math.min(firstDoneAt, performance.now());
+    });
   } finally {
     stopProgress();
   }

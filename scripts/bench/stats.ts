@@ -125,6 +125,10 @@ export async function inParallel<T>(items: T[], concurrency: number, fn: (item: 
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
 }
 
+/** `n` calls of `fn` (given 0 to n-1), `at` at a time. */
+export const inLanes = (n: number, at: number, fn: (i: number) => Promise<unknown>): Promise<void> =>
+  inParallel([...Array(n).keys()], at, async (i) => void (await fn(i)));
+
 /** Times one call into `lat`; a throw counts as an error and is rethrown. */
 export async function timed<T>(lat: Latencies, fn: () => Promise<T>, kind?: string): Promise<T> {
   const t0 = performance.now();

@@ -4,7 +4,7 @@ import { processes, processesByPart } from './cpu';
 import { benchOptions } from './options';
 import { oursPath } from './ours';
 import type { Path } from './phase';
-import { inParallel, Latencies, round } from './stats';
+import { inLanes, Latencies, round } from './stats';
 import { startBench } from './stack';
 
 /**
@@ -39,13 +39,15 @@ function count(pids: number[]): () => Promise<Counts> {
     });
 }
 
-/** The share of these processes' CPU spent in the kernel since `before` (processes started since are left out). */
-function kernelShare(before: Map<number, { ticks: number; systemTicks: number }>, pids: number[]): number {
-  const now = new Map(processes().map((p) => [p.pid, p]));
+type Ticks = Map<number, { ticks: number; systemTicks: number }>;
+const ticksNow = (): Ticks => new Map(processes().map((p) => [p.pid, p]));
+
+/** The share of these processes' CPU spent in the kernel between two readings (processes started between are left out). */
+function kernelShare(before: Ticks, after: Ticks, pids: number[]): number {
   let ticks = 0;
   let systemTicks = 0;
   for (const pid of pids) {
-    const [a, b] = [before.get(pid), now.get(pid)];
+    const [a, b] = [before.get(pid), after.get(pid)];
     if (!a || !b) continue;
     ticks += b.ticks - a.ticks;
     systemTicks += b.systemTicks - a.systemTicks;
@@ -56,19 +58,20 @@ function kernelShare(before: Map<number, { ticks: number; systemTicks: number }>
 /** `n` bases driven along `path`, `concurrency` at a time; returns the decisions made. */
 async function drive(path: Path, n: number, concurrency: number, offset: number): Promise<number> {
   const decisions = new Latencies();
-  await inParallel([...Array(n).keys()], concurrency, async (i) => void (await path(offset + i, decisions)));
+  await inLanes(n, concurrency, (i) => path(offset + i, decisions));
   return decisions.ms.length;
 }
 
 async function phase(path: Path, bases: number, concurrency: number, offset: number, parts: Record<string, number[]>) {
   const stops = Object.entries(parts).map(([part, pids]) => [part, count(pids)] as const);
   await new Promise((r) => setTimeout(r, 500)); // perf attaches
-  const before = new Map(processes().map((p) => [p.pid, p]));
+  const before = ticksNow();
   const started = performance.now();
   const decisions = await drive(path, bases, concurrency, offset);
   const sec = (performance.now() - started) / 1000;
+  const after = ticksNow();
   const counted: Record<string, Counts & { kernel: number }> = {};
-  for (const [part, stop] of stops) counted[part] = { ...(await stop()), kernel: kernelShare(before, parts[part]) };
+  for (const [part, stop] of stops) counted[part] = { ...(await stop()), kernel: kernelShare(before, after, parts[part]) };
   return { decisions, sec, counted };
 }
 
