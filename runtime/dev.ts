@@ -35,6 +35,9 @@ async function main() {
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  // A closed terminal sends SIGHUP, whose default would end this process alone: PostgreSQL takes
+  // SIGHUP as "reload its settings" and would stay behind, holding data/ and its port.
+  process.on('SIGHUP', () => void shutdown(0));
 
   // Checked first: with the port taken, the wait below would find someone else's server open.
   const apiPort = Number(process.env.PORT ?? 3000);

@@ -1,0 +1,110 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { distFile, repoRoot } from '../../runtime/paths';
+import { ensureDatabase, freePort, waitForPort } from '../../runtime/processes';
+import { until } from '../support/poll';
+import { TEST_SECRET } from '../support/stack';
+
+jest.setTimeout(180_000);
+
+// `npm start` and `npm run worker` as an operator stops them: a signal to the process they
+// started (a supervisor's SIGTERM, Ctrl-C, a closed terminal) must stop everything under it,
+// never leave a worker, an API or PostgreSQL running with nobody to stop it.
+
+/** The processes whose parent is `pid`, read from /proc. */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
+
+const running = (pid: number): boolean => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+};
+
+/** SIGKILLs what a failed test left running: only processes of its own task queue, since a pid that has ended may since be anyone's. */
+function killLeftovers(pids: number[], taskQueue: string): void {
+  for (const pid of pids) {
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`TEMPORAL_TASK_QUEUE=${taskQueue}`)) process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+}
+
+const exitOf = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+
+/** Settings for this project's processes on the suite's servers, with a database, task queue and port of their own. */
+async function stackEnv(name: string): Promise<{ env: NodeJS.ProcessEnv; port: number }> {
+  const suffix = randomBytes(3).toString('hex');
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: await ensureDatabase(process.env.TEST_PG_SERVER_URL!, `zz_${name}_${suffix}`),
+    TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS!,
+    TEMPORAL_TASK_QUEUE: `${name}-${suffix}`,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    AUTH_JWT_SECRET: TEST_SECRET,
+  };
+  return { env, port };
+}
+
+describe('stopping what npm started', () => {
+  // With DATABASE_URL and TEMPORAL_ADDRESS set, `npm start`'s supervisor runs the worker and the API only.
+  test.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)("%s to npm start's supervisor stops it, its worker and its API", async (signal) => {
+    const { env, port } = await stackEnv('start');
+    const dev = spawn(process.execPath, [distFile('runtime', 'dev.js')], { env, stdio: 'ignore' });
+    let children: number[] = [];
+    try {
+      await waitForPort(port, 60_000, 'the API', dev);
+      children = await until('the worker and the API started', async () => childrenOf(dev.pid!), (pids) => pids.length === 2);
+      dev.kill(signal);
+      expect(await exitOf(dev)).toBe(0);
+      expect(children.filter(running)).toEqual([]);
+    } finally {
+      dev.kill('SIGKILL');
+      killLeftovers(children, env.TEMPORAL_TASK_QUEUE!);
+    }
+  });
+
+  test('SIGTERM to `npm run worker` reaches the worker, which shuts down gracefully', async () => {
+    const { env } = await stackEnv('npmworker');
+    const npm = spawn('npm', ['run', '--silent', 'worker'], { cwd: repoRoot(), env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let tree: number[] = [];
+    npm.stdout!.on('data', (d: Buffer) => (out += d));
+    npm.stderr!.on('data', (d: Buffer) => (out += d));
+    try {
+      await until('the worker polling', async () => out, (o) => o.includes('"worker polling"'), 90_000);
+      // With `exec`, npm's child is the worker itself: no shell in between to die and leave it running.
+      tree = childrenOf(npm.pid!).flatMap((pid) => [pid, ...childrenOf(pid)]);
+      const worker = tree[tree.length - 1];
+      npm.kill('SIGTERM');
+      await exitOf(npm);
+      await until('the worker gone', async () => running(worker), (alive) => !alive, 30_000);
+      expect(out).toContain('"worker stopped"');
+    } finally {
+      npm.kill('SIGKILL');
+      killLeftovers(tree, env.TEMPORAL_TASK_QUEUE!);
+    }
+  });
+});
