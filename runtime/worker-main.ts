@@ -17,7 +17,10 @@ async function main() {
   const { worker, connection } = await createWorker(config, pool, (names) =>
     log('info', 'search attributes registered; polling once the server accepts them', { namespace: config.TEMPORAL_NAMESPACE, names }),
   );
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
+  // Ctrl-C under `npm start` reaches the worker twice, from the terminal and from the supervisor: the
+  // second must not throw (the SDK refuses to shut down a worker no longer running).
+  const stop = () => void (worker.getState() === 'RUNNING' && worker.shutdown());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stop);
   log('info', 'worker polling', { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE });
   await worker.run();
   await connection.close();

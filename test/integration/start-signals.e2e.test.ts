@@ -68,21 +68,54 @@ async function stackEnv(name: string): Promise<{ env: NodeJS.ProcessEnv; port: n
   return { env, port };
 }
 
+/**
+ * `npm start`'s supervisor, with its output collected. With DATABASE_URL and TEMPORAL_ADDRESS set
+ * it runs the worker and the API only. `detached`: in a process group of its own, as in a terminal.
+ */
+async function startSupervisor(name: string) {
+  const { env, port } = await stackEnv(name);
+  const dev = spawn(process.execPath, [distFile('runtime', 'dev.js')], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let out = '';
+  dev.stdout!.on('data', (d: Buffer) => (out += d));
+  dev.stderr!.on('data', (d: Buffer) => (out += d));
+  let children: number[] = [];
+  const ready = async () => {
+    await waitForPort(port, 60_000, 'the API', dev);
+    children = await until('the worker and the API started', async () => childrenOf(dev.pid!), (pids) => pids.length === 2);
+    await until('the worker polling', async () => out, (o) => o.includes('"worker polling"'), 90_000);
+    return children;
+  };
+  const dispose = () => {
+    dev.kill('SIGKILL');
+    killLeftovers(children, env.TEMPORAL_TASK_QUEUE!);
+  };
+  return { dev, ready, output: () => out, dispose };
+}
+
 describe('stopping what npm started', () => {
-  // With DATABASE_URL and TEMPORAL_ADDRESS set, `npm start`'s supervisor runs the worker and the API only.
   test.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)("%s to npm start's supervisor stops it, its worker and its API", async (signal) => {
-    const { env, port } = await stackEnv('start');
-    const dev = spawn(process.execPath, [distFile('runtime', 'dev.js')], { env, stdio: 'ignore' });
-    let children: number[] = [];
+    const s = await startSupervisor('start');
     try {
-      await waitForPort(port, 60_000, 'the API', dev);
-      children = await until('the worker and the API started', async () => childrenOf(dev.pid!), (pids) => pids.length === 2);
-      dev.kill(signal);
-      expect(await exitOf(dev)).toBe(0);
+      const children = await s.ready();
+      s.dev.kill(signal);
+      expect(await exitOf(s.dev)).toBe(0);
       expect(children.filter(running)).toEqual([]);
     } finally {
-      dev.kill('SIGKILL');
-      killLeftovers(children, env.TEMPORAL_TASK_QUEUE!);
+      s.dispose();
+    }
+  });
+
+  test('Ctrl-C in its terminal (SIGINT to every process of the group) stops everything, with no error on the way', async () => {
+    const s = await startSupervisor('ctrlc');
+    try {
+      const children = await s.ready();
+      process.kill(-s.dev.pid!, 'SIGINT');
+      expect(await exitOf(s.dev)).toBe(0);
+      expect(children.filter(running)).toEqual([]);
+      expect(s.output()).toContain('"worker stopped"');
+      expect(s.output()).not.toMatch(/IllegalStateError|"level":"error"/);
+    } finally {
+      s.dispose();
     }
   });
 
