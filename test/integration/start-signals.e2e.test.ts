@@ -1,8 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { distFile, repoRoot } from '../../runtime/paths';
 import { ensureDatabase, freePort, waitForPort } from '../../runtime/processes';
+import { processes } from '../../scripts/bench/cpu';
+import { killIfOurs } from '../support/leftovers';
 import { until } from '../support/poll';
 import { TEST_SECRET } from '../support/stack';
 
@@ -12,20 +14,8 @@ jest.setTimeout(180_000);
 // started (a supervisor's SIGTERM, Ctrl-C, a closed terminal) must stop everything under it,
 // never leave a worker, an API or PostgreSQL running with nobody to stop it.
 
-/** The processes whose parent is `pid`, read from /proc. */
-function childrenOf(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((name) => {
-      try {
-        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false; // gone meanwhile
-      }
-    })
-    .map(Number);
-}
+/** The processes whose parent is `pid`. */
+const childrenOf = (pid: number): number[] => processes().filter((p) => p.ppid === pid).map((p) => p.pid);
 
 const running = (pid: number): boolean => {
   try {
@@ -36,16 +26,7 @@ const running = (pid: number): boolean => {
   }
 };
 
-/** SIGKILLs what a failed test left running: only processes of its own task queue, since a pid that has ended may since be anyone's. */
-function killLeftovers(pids: number[], taskQueue: string): void {
-  for (const pid of pids) {
-    try {
-      if (readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`TEMPORAL_TASK_QUEUE=${taskQueue}`)) process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
-}
+const killLeftovers = (pids: number[], taskQueue: string) => pids.forEach((pid) => killIfOurs(pid, `TEMPORAL_TASK_QUEUE=${taskQueue}`));
 
 const exitOf = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));

@@ -8,6 +8,7 @@ import { TEST_SECRET } from './stack';
 import { databaseOf } from '../../scripts/cluster/options';
 import { freeFrontendPort } from '../../scripts/cluster/temporal-server';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { killIfOurs } from './leftovers';
 
 /** What `npm run cluster` writes to <CLUSTER_DATA_DIR>/cluster.json once everything is ready. */
 export interface ClusterStatus {
@@ -80,14 +81,7 @@ export async function startTestCluster(name: string, env: NodeJS.ProcessEnv): Pr
   );
   const exited = new Promise<number | null>((resolve) => supervisor.process.once('exit', (code) => resolve(code)));
 
-  // Only a process of this cluster: a pid that has ended may since belong to anything else.
-  const killOurs = (pid: number) => {
-    try {
-      if (readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`TEMPORAL_NAMESPACE=${namespace}`)) process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone, or no /proc to tell
-    }
-  };
+  const killOurs = (pid: number) => killIfOurs(pid, `TEMPORAL_NAMESPACE=${namespace}`);
   const dispose = async () => {
     const status = readStatus(dataDir);
     const clean = supervisor.process.exitCode !== null;
