@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { round } from './stats';
 
-export const TICK = 100; // USER_HZ on Linux
+const TICK = 100; // USER_HZ on Linux
 
 export interface Proc {
   pid: number;

@@ -1,12 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { distFile, repoRoot } from '../../runtime/paths';
-import { ensureDatabase, freePort, waitForPort } from '../../runtime/processes';
+import { waitForPort } from '../../runtime/processes';
 import { processes } from '../../scripts/bench/cpu';
 import { killIfOurs } from '../support/leftovers';
 import { until } from '../support/poll';
-import { TEST_SECRET } from '../support/stack';
+import { stackEnv } from '../support/stack';
 
 jest.setTimeout(180_000);
 
@@ -31,22 +30,17 @@ const killLeftovers = (pids: number[], taskQueue: string) => pids.forEach((pid) 
 const exitOf = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
 
-/** Settings for this project's processes on the suite's servers, with a database, task queue and port of their own. */
-async function stackEnv(name: string): Promise<{ env: NodeJS.ProcessEnv; port: number }> {
-  const suffix = randomBytes(3).toString('hex');
-  const port = await freePort();
-  const env = {
-    ...process.env,
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'info',
-    DATABASE_URL: await ensureDatabase(process.env.TEST_PG_SERVER_URL!, `zz_${name}_${suffix}`),
-    TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS!,
-    TEMPORAL_TASK_QUEUE: `${name}-${suffix}`,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    AUTH_JWT_SECRET: TEST_SECRET,
-  };
-  return { env, port };
+/** This project's settings on the suite's servers (a database, task queue and port of its own), over this environment. */
+async function settings(name: string): Promise<{ env: NodeJS.ProcessEnv; port: number }> {
+  const { env, port } = await stackEnv(name, { env: { LOG_LEVEL: 'info' } });
+  return { env: { ...process.env, ...env }, port };
+}
+
+/** Everything a child writes, as it comes. */
+function collected(child: ChildProcess): () => string {
+  let out = '';
+  for (const stream of [child.stdout, child.stderr]) stream!.on('data', (d: Buffer) => (out += d));
+  return () => out;
 }
 
 /**
@@ -54,23 +48,21 @@ async function stackEnv(name: string): Promise<{ env: NodeJS.ProcessEnv; port: n
  * it runs the worker and the API only. `detached`: in a process group of its own, as in a terminal.
  */
 async function startSupervisor(name: string) {
-  const { env, port } = await stackEnv(name);
+  const { env, port } = await settings(name);
   const dev = spawn(process.execPath, [distFile('runtime', 'dev.js')], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let out = '';
-  dev.stdout!.on('data', (d: Buffer) => (out += d));
-  dev.stderr!.on('data', (d: Buffer) => (out += d));
+  const output = collected(dev);
   let children: number[] = [];
   const ready = async () => {
     await waitForPort(port, 60_000, 'the API', dev);
     children = await until('the worker and the API started', async () => childrenOf(dev.pid!), (pids) => pids.length === 2);
-    await until('the worker polling', async () => out, (o) => o.includes('"worker polling"'), 90_000);
+    await until('the worker polling', async () => output(), (o) => o.includes('"worker polling"'), 90_000);
     return children;
   };
   const dispose = () => {
     dev.kill('SIGKILL');
     killLeftovers(children, env.TEMPORAL_TASK_QUEUE!);
   };
-  return { dev, ready, output: () => out, dispose };
+  return { dev, ready, output, dispose };
 }
 
 describe('stopping what npm started', () => {
@@ -101,21 +93,19 @@ describe('stopping what npm started', () => {
   });
 
   test('SIGTERM to `npm run worker` reaches the worker, which shuts down gracefully', async () => {
-    const { env } = await stackEnv('npmworker');
+    const { env } = await settings('npmworker');
     const npm = spawn('npm', ['run', '--silent', 'worker'], { cwd: repoRoot(), env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
+    const output = collected(npm);
     let tree: number[] = [];
-    npm.stdout!.on('data', (d: Buffer) => (out += d));
-    npm.stderr!.on('data', (d: Buffer) => (out += d));
     try {
-      await until('the worker polling', async () => out, (o) => o.includes('"worker polling"'), 90_000);
+      await until('the worker polling', async () => output(), (o) => o.includes('"worker polling"'), 90_000);
       // With `exec`, npm's child is the worker itself: no shell in between to die and leave it running.
       tree = childrenOf(npm.pid!).flatMap((pid) => [pid, ...childrenOf(pid)]);
       const worker = tree[tree.length - 1];
       npm.kill('SIGTERM');
       await exitOf(npm);
       await until('the worker gone', async () => running(worker), (alive) => !alive, 30_000);
-      expect(out).toContain('"worker stopped"');
+      expect(output()).toContain('"worker stopped"');
     } finally {
       npm.kill('SIGKILL');
       killLeftovers(tree, env.TEMPORAL_TASK_QUEUE!);

@@ -35,20 +35,13 @@ async function untilPolling(env: NodeJS.ProcessEnv, worker: Managed): Promise<vo
 }
 
 /**
- * A worker and an API of this project, as separate processes built from dist/, on their own
- * database and task queue of the suite-wide real Temporal and PostgreSQL servers.
+ * What this project's processes are given to run on the suite's servers, with a database, task
+ * queue and port of their own.
  */
-export async function startStack(
+export async function stackEnv(
   name: string,
-  opts: {
-    timeScale?: number;
-    env?: NodeJS.ProcessEnv;
-    /** The database URL the worker and the API are given, e.g. through a proxy that can cut it; the suite's own pool connects directly. */
-    databaseUrlFor?: (direct: string) => string;
-    /** false: the API alone, as before any worker has started (startWorker() later). */
-    worker?: boolean;
-  } = {},
-): Promise<Stack> {
+  opts: { timeScale?: number; env?: NodeJS.ProcessEnv; databaseUrlFor?: (direct: string) => string } = {},
+): Promise<{ env: NodeJS.ProcessEnv; port: number; databaseUrl: string; taskQueue: string; suffix: string }> {
   const suffix = randomBytes(3).toString('hex');
   const serverUrl = process.env.TEST_PG_SERVER_URL;
   const temporal = process.env.TEST_TEMPORAL_ADDRESS;
@@ -69,6 +62,25 @@ export async function startStack(
     OBJECTIONS_PER_MINUTE: '1000',
     ...opts.env,
   };
+  return { env, port, databaseUrl, taskQueue, suffix };
+}
+
+/**
+ * A worker and an API of this project, as separate processes built from dist/, on their own
+ * database and task queue of the suite-wide real Temporal and PostgreSQL servers.
+ */
+export async function startStack(
+  name: string,
+  opts: {
+    timeScale?: number;
+    env?: NodeJS.ProcessEnv;
+    /** The database URL the worker and the API are given, e.g. through a proxy that can cut it; the suite's own pool connects directly. */
+    databaseUrlFor?: (direct: string) => string;
+    /** false: the API alone, as before any worker has started (startWorker() later). */
+    worker?: boolean;
+  } = {},
+): Promise<Stack> {
+  const { env, port, databaseUrl, taskQueue, suffix } = await stackEnv(name, opts);
   const logPath = path.join(process.env.TEST_TMP ?? '/tmp', `${name}-${suffix}.log`);
   const logFile: WriteStream = createWriteStream(logPath, { flags: 'a' });
   const stack: Stack = {
