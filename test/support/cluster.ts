@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { distFile } from '../../runtime/paths';
 import { dropDatabases, ensureDatabase, freePort, portOpen, spawnNode } from '../../runtime/processes';
 import { TEST_SECRET } from './stack';
+import { standInForMissingYears } from './calendar';
 import { databaseOf } from '../../scripts/cluster/options';
 import { freeFrontendPort } from '../../scripts/cluster/temporal-server';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -51,6 +52,7 @@ export async function startTestCluster(name: string, env: NodeJS.ProcessEnv): Pr
   const suffix = randomBytes(3).toString('hex');
   const namespace = `${name}-${suffix}`;
   const databaseUrl = await ensureDatabase(serverUrl, `zz_${name}_${suffix}`);
+  await standInForMissingYears(databaseUrl);
   const temporalDb = `temporal_${name}_${suffix}`;
   const dataDir = path.join(tmp, `${name}-${suffix}`);
   let printed = '';

@@ -6,6 +6,7 @@ import { Pool } from 'pg';
 import { distFile } from '../../runtime/paths';
 import { ensureDatabase, freePort, Managed, spawnNode, waitForPort } from '../../runtime/processes';
 import { waitUntilPolling } from '../../runtime/temporal';
+import { standInForMissingYears } from './calendar';
 
 export const TEST_SECRET = 'test-secret-0123456789abcdef-0123456789';
 
@@ -47,6 +48,7 @@ export async function stackEnv(
   const temporal = process.env.TEST_TEMPORAL_ADDRESS;
   if (!serverUrl || !temporal) throw new Error('integration suites need the global set-up (run them through npm test)');
   const databaseUrl = await ensureDatabase(serverUrl, `zz_${name}_${suffix}`.toLowerCase());
+  await standInForMissingYears(databaseUrl);
   const port = await freePort();
   const taskQueue = `${name}-${suffix}`;
   const env: NodeJS.ProcessEnv = {
