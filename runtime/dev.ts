@@ -18,11 +18,11 @@ function embeddedPgDir(data: string): string {
 
 /**
  * `npm start`: the Temporal dev server on a SQLite file and PostgreSQL (embedded unless
- * DATABASE_URL is set), both under data/, then the worker and the API. Ctrl-C stops it all;
+ * DATABASE_URL is set), both under data/ (or DATA_DIR), then the worker and the API. Ctrl-C stops it all;
  * the next start finds every base as it was.
  */
 async function main() {
-  const data = path.join(repoRoot(), 'data');
+  const data = path.resolve(repoRoot(), process.env.DATA_DIR ?? 'data');
   const env: NodeJS.ProcessEnv = {};
   const stops: (() => Promise<void>)[] = [];
   let stopping = false;
@@ -44,6 +44,7 @@ async function main() {
   if (await portOpen(apiPort)) throw new Error(`port ${apiPort} is taken: another API? Set PORT to move ours`);
 
   let uiUrl: string | undefined;
+  let pgDir: string | undefined;
   if (!process.env.TEMPORAL_ADDRESS) {
     const port = Number(process.env.TEMPORAL_PORT ?? 7233);
     const uiPort = Number(process.env.TEMPORAL_UI_PORT ?? 8233);
@@ -54,7 +55,8 @@ async function main() {
     uiUrl = `http://127.0.0.1:${uiPort}`;
   }
   if (!process.env.DATABASE_URL) {
-    const pg = await startEmbeddedPostgres(embeddedPgDir(data), Number(process.env.EMBEDDED_PG_PORT ?? 5488));
+    pgDir = embeddedPgDir(data);
+    const pg = await startEmbeddedPostgres(pgDir, Number(process.env.EMBEDDED_PG_PORT ?? 5488));
     stops.push(() => pg.stop());
     env.DATABASE_URL = await ensureDatabase(pg.urlFor('postgres'), APP_DB_DEFAULT);
   }
@@ -85,10 +87,10 @@ async function main() {
       `  API            ${api}`,
       `  API docs       ${api}/docs`,
       uiUrl ? `  Temporal UI    ${uiUrl}` : `  Temporal       ${process.env.TEMPORAL_ADDRESS}`,
-      `  PostgreSQL     ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded, data/postgres'}`,
+      `  PostgreSQL     ${pgDir ? `embedded, ${path.relative(process.cwd(), pgDir)}` : 'DATABASE_URL'}`,
       `  Time scale     ${process.env.TIME_SCALE ?? 1}`,
       `  A token        npm run token -- bureau_officer`,
-      '  Ctrl-C stops everything; data/ keeps every base for the next start.',
+      `  Ctrl-C stops everything; ${path.relative(process.cwd(), data) || '.'}/ keeps every base for the next start.`,
       '',
     ].join('\n'),
   );

@@ -1,8 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { distFile, repoRoot } from '../../runtime/paths';
 import { waitForPort } from '../../runtime/processes';
-import { processes } from '../../scripts/bench/cpu';
+import { childrenOf, collected, exitOf, running } from '../support/children';
 import { killIfOurs } from '../support/leftovers';
 import { until } from '../support/poll';
 import { stackEnv } from '../support/stack';
@@ -13,34 +12,12 @@ jest.setTimeout(180_000);
 // started (a supervisor's SIGTERM, Ctrl-C, a closed terminal) must stop everything under it,
 // never leave a worker, an API or PostgreSQL running with nobody to stop it.
 
-/** The processes whose parent is `pid`. */
-const childrenOf = (pid: number): number[] => processes().filter((p) => p.ppid === pid).map((p) => p.pid);
-
-const running = (pid: number): boolean => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-};
-
 const killLeftovers = (pids: number[], taskQueue: string) => pids.forEach((pid) => killIfOurs(pid, `TEMPORAL_TASK_QUEUE=${taskQueue}`));
-
-const exitOf = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
 
 /** This project's settings on the suite's servers (a database, task queue and port of its own), over this environment. */
 async function settings(name: string): Promise<{ env: NodeJS.ProcessEnv; port: number }> {
   const { env, port } = await stackEnv(name, { env: { LOG_LEVEL: 'info' } });
   return { env: { ...process.env, ...env }, port };
-}
-
-/** Everything a child writes, as it comes. */
-function collected(child: ChildProcess): () => string {
-  let out = '';
-  for (const stream of [child.stdout, child.stderr]) stream!.on('data', (d: Buffer) => (out += d));
-  return () => out;
 }
 
 /**
