@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import { Client } from '@temporalio/client';
 import { createApp } from '../api/app';
+import { startCalendarWatch } from '../api/calendar-watch';
 import { startOutstandingSweep } from '../api/outstanding-sweep';
 import { TemporalGateway } from '../api/temporal-gateway';
 import { createPool } from '../store/pool';
@@ -33,6 +34,7 @@ async function main() {
   const deps = { config, pool, gateway, log, now: Date.now };
   const app = createApp(deps);
   const stopSweep = startOutstandingSweep(deps);
+  const stopCalendarWatch = startCalendarWatch(deps);
   // Express 5 hands a failed bind to the listen callback; an API that cannot listen must end
   // non-zero and say so, not announce itself and quietly exit once its pool idles.
   const server = createServer(app);
@@ -53,6 +55,7 @@ async function main() {
   server.keepAliveTimeout = 65_000;
   const stop = () => {
     stopSweep();
+    stopCalendarWatch();
     server.close(async () => {
       await connection.close().catch(() => undefined);
       await pool.end().catch(() => undefined);

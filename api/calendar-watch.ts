@@ -1,0 +1,38 @@
+import { LONGEST_PUBLICITY_WORKING_DAYS, shanghaiDate, yearsSpanned } from '../domain';
+import { getCalendarYears } from '../store/calendar';
+import { ApiDeps } from './deps';
+
+const EVERY_MS = 6 * 3600_000;
+
+/** The years a publicity window opened today could reach (a month's margin), and those of them with no schedule loaded. */
+export async function calendarAhead(deps: Pick<ApiDeps, 'pool' | 'now'>): Promise<{ needed: number[]; missing: number[] }> {
+  const needed = yearsSpanned(shanghaiDate(deps.now()), LONGEST_PUBLICITY_WORKING_DAYS);
+  const loaded = new Set((await getCalendarYears(deps.pool, needed)).map((y) => y.year));
+  return { needed, missing: needed.filter((y) => !loaded.has(y)) };
+}
+
+/**
+ * A window that reaches a year with no schedule waits until an admin loads it, and its base waits
+ * with it. So that the bureau loads the State Council's new schedule before that happens, each API
+ * process checks at start and every six hours, and warns from a month before any window could wait.
+ */
+export function startCalendarWatch(deps: Pick<ApiDeps, 'pool' | 'now' | 'log'>): () => void {
+  const check = async () => {
+    try {
+      const { needed, missing } = await calendarAhead(deps);
+      for (const year of missing) {
+        deps.log('warn', 'calendar year not loaded', {
+          year,
+          detail: `publicity windows that reach ${year} will wait until an admin loads its schedule: PUT /api/calendar/${year}`,
+        });
+      }
+      if (!missing.length) deps.log('info', 'calendar loaded for the windows that can open now', { years: needed });
+    } catch (err) {
+      deps.log('warn', 'calendar check failed', { error: String(err) });
+    }
+  };
+  void check();
+  const timer = setInterval(() => void check(), EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}

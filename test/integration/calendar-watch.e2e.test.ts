@@ -1,0 +1,54 @@
+import { LONGEST_PUBLICITY_WORKING_DAYS, shanghaiDate, yearsSpanned } from '../../domain';
+import { calendarAhead, startCalendarWatch } from '../../api/calendar-watch';
+import { Logger } from '../../runtime/log';
+import { client, staff } from '../support/http';
+import { until } from '../support/poll';
+import { loggedLines, startStack, Stack } from '../support/stack';
+
+// A window that reaches a year with no schedule waits, and its base with it, until an admin loads
+// the year: the API tells the operator in time to load it first.
+jest.setTimeout(120_000);
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack('calwatch', { worker: false, env: { LOG_LEVEL: 'info' } });
+});
+afterAll(() => stack?.stop());
+
+const CHECKED = 'calendar loaded for the windows that can open now';
+
+test('at start, the API says which years the windows that can open today need, all loaded', async () => {
+  const line = await until(
+    'the calendar check logged',
+    async () => loggedLines(stack, 'api').map((l) => JSON.parse(l)).find((l) => l.msg === CHECKED),
+    (l) => l !== undefined,
+  );
+  expect(line.level).toBe('info');
+  expect(line.years).toEqual(yearsSpanned(shanghaiDate(Date.now()), LONGEST_PUBLICITY_WORKING_DAYS));
+});
+
+test('from a month before a window could reach a year with no schedule, the API warns, naming the year and how to load it, until it is loaded', async () => {
+  const lines: { level: string; msg: string; year?: number; detail?: string }[] = [];
+  const log: Logger = (level, msg, fields) => lines.push({ level, msg, ...fields });
+  const on = (day: string) => ({ pool: stack.pool, log, now: () => Date.parse(`${day}T04:00:00Z`) });
+  const warningsOn = async (day: string) => {
+    lines.length = 0;
+    const stop = startCalendarWatch(on(day));
+    await until('the check done', async () => lines.length, (n) => n > 0);
+    stop();
+    return lines.filter((l) => l.level === 'warn').map((l) => l.year);
+  };
+
+  expect(await warningsOn('2099-06-01')).toEqual([2099]);
+  const [warned] = lines;
+  expect(warned).toMatchObject({ msg: 'calendar year not loaded', year: 2099 });
+  expect(warned.detail).toContain('PUT /api/calendar/2099');
+
+  const http = client(stack.url);
+  const put = await http.call('PUT', '/api/calendar/2099', { token: staff.admin(), body: { holidays: ['2099-01-01'], workdays: [] } });
+  expect(put.status).toBe(200);
+  expect(await warningsOn('2099-06-01')).toEqual([]);
+  expect(await warningsOn('2099-11-01')).toEqual([]);
+  // A window opened now may run past New Year's Day: next year's schedule is wanted from here on.
+  expect(await warningsOn('2099-12-01')).toEqual([2100]);
+  expect(await calendarAhead(on('2099-12-01'))).toEqual({ needed: [2099, 2100], missing: [2100] });
+});
