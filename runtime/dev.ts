@@ -16,6 +16,12 @@ function embeddedPgDir(data: string): string {
   return fallback;
 }
 
+/** A directory as the operator would type it: relative if under the current one. */
+function shown(dir: string): string {
+  const rel = path.relative(process.cwd(), dir);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? `${rel}/` : `${dir}/`;
+}
+
 /**
  * `npm start`: the Temporal dev server on a SQLite file and PostgreSQL (embedded unless
  * DATABASE_URL is set), both under data/ (or DATA_DIR), then the worker and the API. Ctrl-C stops it all;
@@ -87,10 +93,10 @@ async function main() {
       `  API            ${api}`,
       `  API docs       ${api}/docs`,
       uiUrl ? `  Temporal UI    ${uiUrl}` : `  Temporal       ${process.env.TEMPORAL_ADDRESS}`,
-      `  PostgreSQL     ${pgDir ? `embedded, ${path.relative(process.cwd(), pgDir)}` : 'DATABASE_URL'}`,
+      `  PostgreSQL     ${pgDir ? `embedded, ${shown(pgDir)}` : 'DATABASE_URL'}`,
       `  Time scale     ${process.env.TIME_SCALE ?? 1}`,
       `  A token        npm run token -- bureau_officer`,
-      `  Ctrl-C stops everything; ${path.relative(process.cwd(), data) || '.'}/ keeps every base for the next start.`,
+      `  Ctrl-C stops everything; ${shown(data)} keeps every base for the next start.`,
       '',
     ].join('\n'),
   );
