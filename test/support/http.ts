@@ -79,6 +79,7 @@ export const staff = {
 export const applicantToken = (creditCode: string) => token({ sub: `app-${creditCode}`, name: '申报单位', role: 'applicant', org: creditCode });
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 864e5).toISOString().slice(0, 10);
+const daysAhead = (n: number) => daysAgo(-n);
 
 export function application(over: { creditCode?: string; district?: string } = {}): Application {
   const creditCode = over.creditCode ?? newCreditCode();
@@ -98,7 +99,7 @@ export function application(over: { creditCode?: string; district?: string } = {
     agreement: {
       title: '科技合作协议',
       signedOn: daysAgo(700),
-      validUntil: '2031-12-31',
+      validUntil: daysAhead(365 * 5),
       clauses: { ipOwnership: true, benefitSharing: true, breachLiability: true, disputeResolution: true },
     },
     team: { researchers: 30, foreignExperts: 4 },
