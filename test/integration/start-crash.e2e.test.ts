@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { APP_DB_DEFAULT } from '../../runtime/config';
-import { distFile } from '../../runtime/paths';
-import { freePort, portOpen, waitForPort } from '../../runtime/processes';
+import { embeddedPostgresUrl, freePort, portOpen } from '../../runtime/processes';
 import { freeFrontendPort } from '../../scripts/cluster/temporal-server';
 import { standInForMissingYears } from '../support/calendar';
-import { collected, exitOf } from '../support/children';
+import { exitOf, killGroup, startSupervisor } from '../support/children';
 import { client, staff } from '../support/http';
 import { submit, toPublicity } from '../support/journeys';
 import { until } from '../support/poll';
@@ -26,8 +24,8 @@ const TIME_SCALE = 30_000; // five working days of publicity in about twenty sec
 
 type Ports = { api: number; temporal: number; ui: number; pg: number };
 
-/** The supervisor as `npm start` runs it, on nothing but its own defaults, in a process group of its own as in a terminal. */
-async function startDev(dataDir: string, ports: Ports) {
+/** The supervisor as `npm start` runs it, on nothing but its own defaults. */
+function startDev(dataDir: string, ports: Ports) {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'test',
@@ -42,20 +40,8 @@ async function startDev(dataDir: string, ports: Ports) {
     AUTH_JWT_SECRET: TEST_SECRET,
   };
   for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE']) delete env[k];
-  const dev = spawn(process.execPath, [distFile('runtime', 'dev.js')], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const output = collected(dev);
-  await waitForPort(ports.api, 120_000, 'the API', dev);
-  await until('the worker polling', async () => output(), (o) => o.includes('"worker polling"'), 90_000);
-  return { dev, output };
+  return startSupervisor(env, ports.api);
 }
-
-const killGroup = (pid: number | undefined) => {
-  try {
-    if (pid) process.kill(-pid, 'SIGKILL');
-  } catch {
-    // the group is gone
-  }
-};
 
 test('killed outright, the next npm start finds every base as it was and closes the window that ran out meanwhile', async () => {
   const dataDir = serversDir('zz-bases-crash-');
@@ -65,7 +51,7 @@ test('killed outright, the next npm start finds every base as it was and closes 
   try {
     const first = await startDev(dataDir, ports);
     pid = first.dev.pid;
-    await standInForMissingYears(`postgres://postgres:postgres@127.0.0.1:${ports.pg}/${APP_DB_DEFAULT}`);
+    await standInForMissingYears(embeddedPostgresUrl(ports.pg, APP_DB_DEFAULT));
 
     const waiting = await submit(http);
     const before = (await http.get(`/api/bases/${waiting.id}`, staff.officer())).body;

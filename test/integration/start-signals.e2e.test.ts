@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
-import { distFile, repoRoot } from '../../runtime/paths';
-import { waitForPort } from '../../runtime/processes';
-import { childrenOf, collected, exitOf, running } from '../support/children';
+import { repoRoot } from '../../runtime/paths';
+import { childrenOf, collected, exitOf, killGroup, running, startSupervisor } from '../support/children';
 import { killIfOurs } from '../support/leftovers';
 import { until } from '../support/poll';
 import { stackEnv } from '../support/stack';
@@ -21,32 +20,27 @@ async function settings(name: string): Promise<{ env: NodeJS.ProcessEnv; port: n
 }
 
 /**
- * `npm start`'s supervisor, with its output collected. With DATABASE_URL and TEMPORAL_ADDRESS set
- * it runs the worker and the API only. `detached`: in a process group of its own, as in a terminal.
+ * `npm start`'s supervisor on the suite's servers: with DATABASE_URL and TEMPORAL_ADDRESS set it
+ * runs the worker and the API only, the two children it must stop.
  */
-async function startSupervisor(name: string) {
+async function startOn(name: string) {
   const { env, port } = await settings(name);
-  const dev = spawn(process.execPath, [distFile('runtime', 'dev.js')], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const output = collected(dev);
-  let children: number[] = [];
-  const ready = async () => {
-    await waitForPort(port, 60_000, 'the API', dev);
-    children = await until('the worker and the API started', async () => childrenOf(dev.pid!), (pids) => pids.length === 2);
-    await until('the worker polling', async () => output(), (o) => o.includes('"worker polling"'), 90_000);
-    return children;
-  };
-  const dispose = () => {
-    dev.kill('SIGKILL');
-    killLeftovers(children, env.TEMPORAL_TASK_QUEUE!);
-  };
-  return { dev, ready, output, dispose };
+  const s = await startSupervisor(env, port);
+  const dispose = () => killGroup(s.dev.pid);
+  try {
+    const children = await until('the worker and the API started', async () => childrenOf(s.dev.pid!), (pids) => pids.length === 2);
+    return { ...s, children, dispose };
+  } catch (err) {
+    dispose();
+    throw err;
+  }
 }
 
 describe('stopping what npm started', () => {
   test.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)("%s to npm start's supervisor stops it, its worker and its API", async (signal) => {
-    const s = await startSupervisor('start');
+    const s = await startOn('start');
     try {
-      const children = await s.ready();
+      const { children } = s;
       s.dev.kill(signal);
       expect(await exitOf(s.dev)).toBe(0);
       expect(children.filter(running)).toEqual([]);
@@ -56,9 +50,9 @@ describe('stopping what npm started', () => {
   });
 
   test('Ctrl-C in its terminal (SIGINT to every process of the group) stops everything, with no error on the way', async () => {
-    const s = await startSupervisor('ctrlc');
+    const s = await startOn('ctrlc');
     try {
-      const children = await s.ready();
+      const { children } = s;
       process.kill(-s.dev.pid!, 'SIGINT');
       expect(await exitOf(s.dev)).toBe(0);
       expect(children.filter(running)).toEqual([]);

@@ -1,6 +1,9 @@
-import { ChildProcess } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { distFile } from '../../runtime/paths';
+import { waitForPort } from '../../runtime/processes';
 import { processes } from '../../scripts/bench/cpu';
+import { until } from './poll';
 
 /** The processes whose parent is `pid`. */
 export const childrenOf = (pid: number): number[] => processes().filter((p) => p.ppid === pid).map((p) => p.pid);
@@ -23,4 +26,31 @@ export function collected(child: ChildProcess): () => string {
   let out = '';
   for (const stream of [child.stdout, child.stderr]) stream!.on('data', (d: Buffer) => (out += d));
   return () => out;
+}
+
+/** SIGKILL to every process of the group `pid` leads (the servers, worker and API a supervisor started included). */
+export function killGroup(pid: number | undefined): void {
+  try {
+    if (pid) process.kill(-pid, 'SIGKILL');
+  } catch {
+    // the group is gone
+  }
+}
+
+/**
+ * `npm start`'s supervisor (dist/runtime/dev.js) with this environment, in a process group of its
+ * own as in a terminal, its output collected; resolved once its API listens on `apiPort` and its
+ * worker polls. A start that fails leaves nothing running.
+ */
+export async function startSupervisor(env: NodeJS.ProcessEnv, apiPort: number): Promise<{ dev: ChildProcess; output: () => string }> {
+  const dev = spawn(process.execPath, [distFile('runtime', 'dev.js')], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const output = collected(dev);
+  try {
+    await waitForPort(apiPort, 120_000, 'the API', dev);
+    await until('the worker polling', async () => output(), (o) => o.includes('"worker polling"'), 90_000);
+  } catch (err) {
+    killGroup(dev.pid);
+    throw err;
+  }
+  return { dev, output };
 }
