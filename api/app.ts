@@ -37,7 +37,7 @@ export function createApp(deps: ApiDeps): Express {
   app.set('query parser', 'simple');
   app.use(serverTiming);
   app.use(securityHeaders);
-  app.use(healthRoutes(gate));
+  app.use(healthRoutes(deps, gate));
   app.use(docsRoutes());
   app.use(referenceRoutes(deps));
   app.use(basesRoutes(deps, gate));

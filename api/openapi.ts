@@ -30,6 +30,16 @@ const errors = (...codes: number[]) =>
 const idempotency = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 }, description: 'A retry with the same key applies once and answers the same' };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const ok = (description: string, s: object = ref('BaseView')) => ({ description, ...json(s) });
+const years = { type: 'array', items: { type: 'integer' } };
+const readiness = {
+  type: 'object',
+  required: ['status', 'checks'],
+  properties: {
+    status: { type: 'string', enum: ['ready', 'unavailable'] },
+    checks: { type: 'object', properties: { postgres: { type: 'boolean' }, temporal: { type: 'boolean' } } },
+    calendar: { type: 'object', description: 'Absent while PostgreSQL is unreachable', properties: { needed: years, missing: years } },
+  },
+};
 
 /** The served contract, generated from the same zod schemas that validate requests. */
 export function openApiDocument() {
@@ -140,7 +150,13 @@ export function openApiDocument() {
         },
       },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'Alive' } } } },
-      '/readyz': { get: { summary: 'Readiness: Temporal and PostgreSQL', security: [], responses: { '200': { description: 'Ready' }, ...errors(503) } } },
+      '/readyz': {
+        get: {
+          summary: 'Readiness: Temporal and PostgreSQL; also the calendar years a window opened today could reach, and which have no schedule loaded (those windows wait until an admin loads it)',
+          security: [],
+          responses: { '200': ok('Ready', readiness), '503': ok('Temporal or PostgreSQL unreachable (Retry-After); checks says which', readiness) },
+        },
+      },
     },
   };
 }

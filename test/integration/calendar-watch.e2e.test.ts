@@ -52,3 +52,21 @@ test('from a month before a window could reach a year with no schedule, the API 
   expect(await warningsOn('2099-12-01')).toEqual([2100]);
   expect(await calendarAhead(on('2099-12-01'))).toEqual({ needed: [2099, 2100], missing: [2100] });
 });
+
+test('readiness names the years a window opened today could reach and which have no schedule, and a missing one leaves the API ready', async () => {
+  const http = client(stack.url);
+  const needed = yearsSpanned(shanghaiDate(Date.now()), LONGEST_PUBLICITY_WORKING_DAYS);
+  const ready = await http.call('GET', '/readyz');
+  expect([ready.status, ready.body]).toEqual([200, { status: 'ready', checks: { postgres: true, temporal: true }, calendar: { needed, missing: [] } }]);
+
+  // This year's schedule set aside (its key negated, every column kept) and put back afterwards.
+  const [thisYear] = needed;
+  await stack.pool.query('UPDATE calendar_years SET year = -year WHERE year = $1', [thisYear]);
+  try {
+    const r = await http.call('GET', '/readyz');
+    expect([r.status, r.body.status, r.body.calendar]).toEqual([200, 'ready', { needed, missing: [thisYear] }]);
+  } finally {
+    await stack.pool.query('UPDATE calendar_years SET year = -year WHERE year = $1', [-thisYear]);
+  }
+  expect((await http.call('GET', '/readyz')).body.calendar).toEqual({ needed, missing: [] });
+});

@@ -47,6 +47,9 @@ async function expectNotReady(http: HttpClient, missing: 'postgres' | 'temporal'
   const r = await http.call('GET', '/readyz', { timeoutMs: 20_000 });
   expect([r.status, r.headers.get('retry-after')]).toEqual([503, expect.stringMatching(/^\d+$/)]);
   expect(r.body).toMatchObject({ status: 'unavailable', checks: { [missing]: false } });
+  // The calendar is read from PostgreSQL: named while it answers, left out while it does not.
+  if (missing === 'postgres') expect(r.body).not.toHaveProperty('calendar');
+  else expect(r.body.calendar).toEqual({ needed: expect.any(Array), missing: [] });
 }
 
 async function drive(stack: Stack, timeScale: number, indices: number[], stats: CallStats, accepted: Accepted[]) {
