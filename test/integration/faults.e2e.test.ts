@@ -42,6 +42,11 @@ async function expectUnavailable(http: HttpClient, method: string, p: string, o:
   expect(r.body).toMatchObject({ status: 503, title: expect.any(String), detail: expect.any(String) });
 }
 
+const hostPort = (address: string) => {
+  const [host, port] = address.split(':');
+  return { host, port: Number(port) };
+};
+
 /** Readiness says which dependency is missing. */
 async function expectNotReady(http: HttpClient, missing: 'postgres' | 'temporal') {
   const r = await http.call('GET', '/readyz', { timeoutMs: 20_000 });
@@ -156,6 +161,46 @@ test('the Temporal server killed (SIGKILL) and restarted on its SQLite file duri
   } finally {
     await stack.stop();
     await temporal.stop(5000);
+  }
+});
+
+test('Temporal silently unreachable (a network that drops everything): 503 within the timeout, and the decision resent afterwards applies once', async () => {
+  const proxy = await startTcpProxy(hostPort(process.env.TEST_TEMPORAL_ADDRESS!));
+  const through = new URL(proxy.urlThrough(`http://${process.env.TEST_TEMPORAL_ADDRESS}`)).host;
+  const stack = await startStack('faults-temporal-silent', { env: { TEMPORAL_ADDRESS: through, REQUEST_TIMEOUT_MS: '3000' } });
+  try {
+    const http = client(stack.url);
+    const b = await submit(http);
+    const recommend = { type: 'recommend', comment: '推荐' };
+    const headers = { 'idempotency-key': `silent-${b.id}` };
+    const officer = staff.district(b.app.applicant.district);
+    proxy.cut('blackhole');
+    try {
+      const sent = Date.now();
+      const r = await http.call('POST', `/api/bases/${b.id}/actions`, { token: officer, body: recommend, headers, timeoutMs: 20_000 });
+      // The API's 3 s, not the minutes a silent connection can hang for.
+      expect([r.status, r.body.applied]).toEqual([503, 'unknown']);
+      expect(Date.now() - sent).toBeLessThan(10_000);
+      await Promise.all([
+        expectNotReady(http, 'temporal'),
+        // Reading needs only PostgreSQL.
+        http.get(`/api/bases/${b.id}`, staff.officer()).then((g) => expect([g.status, g.body.stage]).toEqual([200, b.view.stage])),
+      ]);
+    } finally {
+      proxy.restore();
+    }
+    let again;
+    for (let i = 0; i < 60; i++) {
+      again = await http.call('POST', `/api/bases/${b.id}/actions`, { token: officer, body: recommend, headers, timeoutMs: 20_000 });
+      if (again.status !== 503) break;
+      await sleep(1000);
+    }
+    expect([again!.status, again!.body.stage]).toEqual([200, 'expert_review']);
+    const trail = await http.get(`/api/bases/${b.id}/history`, staff.officer());
+    expect(trail.body.entries.filter((e: { kind: string; action?: string }) => e.kind === 'action' && e.action === 'recommend')).toHaveLength(1);
+  } finally {
+    await stack.stop();
+    await proxy.close();
   }
 });
 
