@@ -109,7 +109,7 @@ export interface DevServerOptions {
  * SQLite's default rollback journal costs each commit on the dev server's one connection several
  * fsyncs; a write-ahead log costs one, and with `synchronous` at FULL a commit is still on disk
  * before Temporal answers (`npm run bench -- --temporal-db FILE`: about a third more decisions a
- * second on both sides, docs/performance.md runs GA-GD).
+ * second on both sides, docs/performance-runs.md, runs GA-GD).
  */
 const SQLITE_FILE_PRAGMAS = ['journal_mode=wal', 'synchronous=full'];
 
@@ -117,7 +117,7 @@ const SQLITE_FILE_PRAGMAS = ['journal_mode=wal', 'synchronous=full'];
  * The CLI turns this on so that a search attribute created while the server runs is usable at
  * once: every start and upsert that carries attributes then rereads the cluster's metadata and,
  * under one lock, the namespace from SQLite (1-4 ms of Temporal's CPU a decision of ours,
- * docs/performance.md runs GE-GH and GJ-GL). Off, as on a production server: this project's
+ * docs/performance-runs.md, runs GE-GH and GJ-GL). Off, as on a production server: this project's
  * attributes are in the namespace before the server starts (`--search-attribute`), and a worker
  * that registers them later waits until the server's cached namespace holds them
  * (`runtime/search-attributes.ts`).

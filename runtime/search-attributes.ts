@@ -35,7 +35,7 @@ export async function ensureSearchAttributes(
 /**
  * Registering writes the names into the namespace, but the server checks a start or an upsert
  * against its cached copy of the namespace (refreshed every couple of seconds; the dev server
- * runs with that cache, docs/performance.md runs GJ-GL). A submission sent in between would be
+ * runs with that cache, docs/performance-runs.md, runs GJ-GL). A submission sent in between would be
  * refused, so the worker does not poll until a query naming the attributes is accepted.
  */
 async function untilUsable(connection: Connection, namespace: string, names: string[], withinMs: number): Promise<void> {
