@@ -49,11 +49,6 @@ async function expectUnavailable(
   expect(r.body).toMatchObject({ status: 503, title: expect.any(String), detail: expect.any(String) });
 }
 
-const hostPort = (address: string) => {
-  const [host, port] = address.split(':');
-  return { host, port: Number(port) };
-};
-
 /** Readiness says which dependency is missing. */
 async function expectNotReady(http: HttpClient, missing: 'postgres' | 'temporal') {
   const r = await http.call('GET', '/readyz', { timeoutMs: 20_000 });
@@ -172,8 +167,9 @@ test('the Temporal server killed (SIGKILL) and restarted on its SQLite file duri
 });
 
 test('Temporal silently unreachable (a network that drops everything): 503 within the timeout, and the decision resent afterwards applies once', async () => {
-  const proxy = await startTcpProxy(hostPort(process.env.TEST_TEMPORAL_ADDRESS!));
-  const through = new URL(proxy.urlThrough(`http://${process.env.TEST_TEMPORAL_ADDRESS}`)).host;
+  const temporal = new URL(`http://${process.env.TEST_TEMPORAL_ADDRESS}`);
+  const proxy = await startTcpProxy({ host: temporal.hostname, port: Number(temporal.port) });
+  const through = new URL(proxy.urlThrough(temporal.href)).host;
   const stack = await startStack('faults-temporal-silent', { env: { TEMPORAL_ADDRESS: through, REQUEST_TIMEOUT_MS: '3000' } });
   try {
     const http = client(stack.url);
