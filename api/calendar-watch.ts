@@ -1,14 +1,19 @@
 import { LONGEST_PUBLICITY_WORKING_DAYS, shanghaiDate, yearsSpanned } from '../domain';
-import { getCalendarYears } from '../store/calendar';
+import { getCalendarYears, windowFromCalendar } from '../store/calendar';
 import { ApiDeps } from './deps';
 
 const EVERY_MS = 6 * 3600_000;
 
-/** The years a publicity window opened today could reach (a month's margin), and those of them with no schedule loaded. */
+/** The years a publicity window opened today could reach (a month's margin, or on as far as loaded days off carry it), and those with no schedule loaded. */
 export async function calendarAhead(deps: Pick<ApiDeps, 'pool' | 'now'>): Promise<{ needed: number[]; missing: number[] }> {
-  const needed = yearsSpanned(shanghaiDate(deps.now()), LONGEST_PUBLICITY_WORKING_DAYS);
+  const today = shanghaiDate(deps.now());
+  const needed = yearsSpanned(today, LONGEST_PUBLICITY_WORKING_DAYS);
   const loaded = new Set((await getCalendarYears(deps.pool, needed)).map((y) => y.year));
-  return { needed, missing: needed.filter((y) => !loaded.has(y)) };
+  const missing = needed.filter((y) => !loaded.has(y));
+  // Loaded schedules with unusually many days off can carry a window further than the month's margin.
+  const reach = missing.length ? undefined : await windowFromCalendar(deps.pool, today, LONGEST_PUBLICITY_WORKING_DAYS);
+  if (reach?.kind === 'missing_year') return { needed: [...needed, reach.year], missing: [reach.year] };
+  return { needed, missing };
 }
 
 /**

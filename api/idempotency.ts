@@ -2,12 +2,21 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Request } from 'express';
 import { invalid } from './problem';
 
-export function idempotencyKey(req: Request): string | undefined {
-  const key = req.get('Idempotency-Key');
-  if (key === undefined) return undefined;
-  if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
+/**
+ * The key as sent. A route that must answer 404 or 403 first (the contract's order puts a bad
+ * header among the 422s) reads it with this and checks it with `checkIdempotencyKey` afterwards.
+ */
+export const sentIdempotencyKey = (req: Request): string | undefined => req.get('Idempotency-Key');
+
+export function checkIdempotencyKey(key: string | undefined): void {
+  if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
     throw invalid('bad Idempotency-Key header', [{ path: 'Idempotency-Key', message: '1 to 200 visible ASCII characters' }]);
   }
+}
+
+export function idempotencyKey(req: Request): string | undefined {
+  const key = sentIdempotencyKey(req);
+  checkIdempotencyKey(key);
   return key;
 }
 

@@ -52,7 +52,16 @@ export async function putCalendarYear(db: Db, y: YearSchedule, by: Actor): Promi
 
 /** A publicity window from the calendar table: the window, or the first year that is not loaded. */
 export async function windowFromCalendar(db: Db, openedOn: IsoDate, workingDays: number): Promise<WindowResult> {
-  return windowFromSchedules(openedOn, workingDays, await getCalendarYears(db, yearsSpanned(openedOn, workingDays)));
+  const asked = new Set(yearsSpanned(openedOn, workingDays));
+  const schedules: YearSchedule[] = await getCalendarYears(db, [...asked]);
+  for (;;) {
+    const window = windowFromSchedules(openedOn, workingDays, schedules);
+    if (window.kind === 'scheduled' || asked.has(window.year)) return window;
+    // Loaded schedules with days off enough to carry the window past the years it usually spans:
+    // the next year is read, not taken for missing (a base would wait for a year that is loaded).
+    asked.add(window.year);
+    schedules.push(...(await getCalendarYears(db, [window.year])));
+  }
 }
 
 /** The schedules a publicity window opening on this day may need under any policy: what an approval carries to its workflow. */

@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { ACTION_RULES, ActionCommand, ActionType, Actor, authorize, BaseState, BaseView, formatInstant, isTerminal, ObjectionCommand, PersonCommand, shanghaiDate, toView } from '../../domain';
 import { DecisionTarget, getBaseState } from '../../store/bases';
 import { schedulesFrom } from '../../store/calendar';
@@ -7,7 +7,8 @@ import { requireActor } from '../auth';
 import { isWorkflowClosed } from '../dependency-errors';
 import { DependencyGate } from '../dependency-gate';
 import { ApiDeps } from '../deps';
-import { addressHashOf, idempotencyKey, idFor } from '../idempotency';
+import { jsonBody } from '../json-body';
+import { addressHashOf, checkIdempotencyKey, idFor, sentIdempotencyKey } from '../idempotency';
 import { conflict, fromZodError } from '../problem';
 import { sendDecision } from '../record-decision';
 import { rateLimit } from '../rate-limit';
@@ -50,17 +51,18 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
   const r = Router();
   const send = (baseId: string, cmd: PersonCommand, steps: Steps) =>
     gate.send(() => sendDecision(deps, baseId, cmd.commandId, cmd.actor, () => deps.gateway.act(baseId, cmd), steps)).catch((err) => closedMeanwhile(deps, baseId, cmd, err));
-  const json = express.json({ limit: '100kb' });
+  const json = jsonBody('100kb');
 
   r.post('/api/bases/:id/actions', requireActor(deps.config.jwtSecret), json, async (req, res) => {
     const actor = req.actor!;
     const id = String(req.params.id);
-    const key = idempotencyKey(req);
+    const key = sentIdempotencyKey(req);
     const commandId = `act-${idFor(key, 'act', id, actor.sub)}`;
     const steps = stepsOf(res);
     const base = await steps.time('read', () => loadDecisionTarget(deps, id, commandId, key !== undefined));
     const type = req.body?.type;
     if (typeof type === 'string' && Object.hasOwn(ACTION_RULES, type)) authorize(actor, type as ActionType, base.scope);
+    checkIdempotencyKey(key);
     const parsed = parseAction(req.body);
     if (!parsed.success) throw fromZodError(parsed.error);
     const cmd = { ...parsed.data, actor, at: formatInstant(deps.now()), commandId } as ActionCommand;
@@ -76,11 +78,12 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     // The public has no account: the objector is named as given, the address only as a hash.
     const addressHash = addressHashOf(req.ip);
     // A resend with the same key (after a 503, say) is the same objection, filed once.
-    const key = idempotencyKey(req);
+    const key = sentIdempotencyKey(req);
     const objectionId = idFor(key, 'objection', id, addressHash);
     const commandId = `objection-${objectionId}`;
     const steps = stepsOf(res);
     const base = await steps.time('read', () => loadDecisionTarget(deps, id, commandId, key !== undefined));
+    checkIdempotencyKey(key);
     const parsed = objectionSchema.safeParse(req.body);
     if (!parsed.success) throw fromZodError(parsed.error);
     const cmd: ObjectionCommand = {

@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { Actor, applyEvents, decide, formatInstant, mayRead, scopeOf, STAFF_ROLES, SubmitCommand, toView } from '../../domain';
 import { getBaseState, listBases } from '../../store/bases';
@@ -6,9 +6,10 @@ import { requireActor } from '../auth';
 import { DependencyGate } from '../dependency-gate';
 import { ApiDeps } from '../deps';
 import { idempotencyKey, idFor } from '../idempotency';
+import { jsonBody } from '../json-body';
 import { forbidden, fromZodError } from '../problem';
 import { applicationSchema } from '../schemas/application';
-import { listQuerySchema } from '../schemas/queries';
+import { listQuerySchema, sentParams } from '../schemas/queries';
 import { sendDecision } from '../record-decision';
 import { readyUpdateId } from '../../workflows/ids';
 import { stepsOf } from '../server-timing';
@@ -17,7 +18,7 @@ import { loadBase } from './load-base';
 export function basesRoutes(deps: ApiDeps, gate: DependencyGate): Router {
   const r = Router();
   const auth = requireActor(deps.config.jwtSecret);
-  const json = express.json({ limit: '100kb' });
+  const json = jsonBody('100kb');
 
   r.post('/api/bases', auth, json, async (req, res) => {
     const actor = req.actor!;
@@ -51,7 +52,7 @@ export function basesRoutes(deps: ApiDeps, gate: DependencyGate): Router {
 
   r.get('/api/bases', auth, async (req, res) => {
     const actor: Actor = req.actor!;
-    const q = listQuerySchema.safeParse(req.query);
+    const q = listQuerySchema.safeParse(sentParams(req.query));
     if (!q.success) throw fromZodError(q.error, 'query');
     const filter = { ...q.data } as Parameters<typeof listBases>[1];
     if (actor.role === 'district_officer') {

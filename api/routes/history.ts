@@ -8,7 +8,7 @@ import { requireActor } from '../auth';
 import { temporalProblem } from '../dependency-errors';
 import { ApiDeps } from '../deps';
 import { forbidden, fromZodError } from '../problem';
-import { historyQuerySchema } from '../schemas/queries';
+import { historyQuerySchema, sentParams } from '../schemas/queries';
 import { loadBase } from './load-base';
 
 export function historyRoutes(deps: ApiDeps): Router {
@@ -16,7 +16,7 @@ export function historyRoutes(deps: ApiDeps): Router {
   r.get('/api/bases/:id/history', requireActor(deps.config.jwtSecret), async (req, res) => {
     const state = await loadBase(deps, String(req.params.id));
     if (!AUDIT_ROLES.includes(req.actor!.role as never)) throw forbidden('the audit trail is for admins and the bureau');
-    const q = historyQuerySchema.safeParse(req.query);
+    const q = historyQuerySchema.safeParse(sentParams(req.query));
     if (!q.success) throw fromZodError(q.error, 'query');
     const [held, events, notifications] = await Promise.all([
       // With Temporal unreachable the auditor still gets the trail, from the permanent event log.

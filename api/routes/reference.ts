@@ -1,9 +1,10 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { DISTRICTS, toPublicNotice, yearOf } from '../../domain';
 import { basesAwaitingCalendar, basesInPublicity } from '../../store/bases';
 import { getCalendarYears, putCalendarYear } from '../../store/calendar';
 import { requireActor } from '../auth';
 import { ApiDeps } from '../deps';
+import { jsonBody } from '../json-body';
 import { forbidden, fromZodError, invalid, notFound } from '../problem';
 import { calendarBodySchema, yearParam } from '../schemas/queries';
 
@@ -27,7 +28,7 @@ export function referenceRoutes(deps: ApiDeps): Router {
     res.json(y);
   });
 
-  r.put('/api/calendar/:year', requireActor(deps.config.jwtSecret), express.json({ limit: '64kb' }), async (req, res) => {
+  r.put('/api/calendar/:year', requireActor(deps.config.jwtSecret), jsonBody('64kb'), async (req, res) => {
     if (req.actor!.role !== 'admin') throw forbidden('only an admin loads the holiday schedule');
     const year = yearParam.safeParse(req.params.year);
     if (!year.success) throw fromZodError(year.error, 'year');

@@ -4,6 +4,9 @@ import { storable, STORABLE } from './common';
 
 const positive = (def: number, max: number) => z.coerce.number().int().min(1).max(max).default(def);
 
+/** A form or a URL template sends `stage=` for "any stage": a parameter with an empty value counts as not sent. */
+export const sentParams = (query: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(query).filter(([, v]) => v !== ''));
+
 export const listQuerySchema = z.strictObject({
   stage: z.enum(STAGES).optional(),
   district: z.string().max(12).refine(storable, STORABLE).optional(),
@@ -15,7 +18,12 @@ export const listQuerySchema = z.strictObject({
   order: z.enum(['asc', 'desc']).default('desc'),
 });
 
-export const yearParam = z.coerce.number().int().min(2000).max(2100);
+/** Four digits: `02026`, `2026.0` and `0x7EA` are not another way to name 2026. */
+export const yearParam = z
+  .string()
+  .regex(/^[0-9]{4}$/, 'a year, four digits')
+  .transform(Number)
+  .pipe(z.number().int().min(2000).max(2100));
 
 export const calendarBodySchema = z.strictObject({
   holidays: z.array(z.string().refine(isIsoDate, 'a date YYYY-MM-DD')).max(366),

@@ -1,5 +1,6 @@
-import { LONGEST_PUBLICITY_WORKING_DAYS, shanghaiDate, yearsSpanned } from '../../domain';
+import { addDays, IsoDate, LONGEST_PUBLICITY_WORKING_DAYS, shanghaiDate, yearsSpanned } from '../../domain';
 import { calendarAhead, startCalendarWatch } from '../../api/calendar-watch';
+import { windowFromCalendar } from '../../store/calendar';
 import { Logger } from '../../runtime/log';
 import { client, staff } from '../support/http';
 import { until } from '../support/poll';
@@ -69,4 +70,27 @@ test('readiness names the years a window opened today could reach and which have
     await stack.pool.query('UPDATE calendar_years SET year = -year WHERE year = $1', [-thisYear]);
   }
   expect((await http.call('GET', '/readyz')).body.calendar).toEqual({ needed, missing: [] });
+});
+
+test('a window carried past the years it usually spans by loaded days off reads on into the next year, and waits only for a year not loaded', async () => {
+  const http = client(stack.url);
+  const daysFrom = (from: IsoDate, to: IsoDate) => {
+    const days: IsoDate[] = [];
+    for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
+    return days;
+  };
+  const load = async (year: number, holidays: IsoDate[]) =>
+    expect((await http.call('PUT', `/api/calendar/${year}`, { token: staff.admin(), body: { holidays, workdays: [] } })).status).toBe(200);
+  // An admin's mistaken load, say: every day off from December 2096 to the end of 2097.
+  await load(2096, daysFrom('2096-12-01', '2096-12-31'));
+  await load(2097, daysFrom('2097-01-01', '2097-12-31'));
+  const on = { pool: stack.pool, now: () => Date.parse('2096-12-01T04:00:00Z') };
+
+  expect(await windowFromCalendar(stack.pool, '2096-12-01', 5)).toEqual({ kind: 'missing_year', year: 2098 });
+  expect(await calendarAhead(on)).toEqual({ needed: [2096, 2097, 2098], missing: [2098] });
+
+  await load(2098, []);
+  // 1 January 2098 is a Wednesday: five working days end on Tuesday the 7th.
+  expect(await windowFromCalendar(stack.pool, '2096-12-01', 5)).toMatchObject({ kind: 'scheduled', firstDay: '2098-01-01', lastDay: '2098-01-07' });
+  expect(await calendarAhead(on)).toEqual({ needed: [2096, 2097], missing: [] });
 });

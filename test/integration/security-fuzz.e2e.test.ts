@@ -7,6 +7,7 @@ import { submit, TestBase } from '../support/journeys';
 import {
   badId,
   badIdempotencyKey,
+  bareJsonValue,
   deepJson,
   defective,
   DefectKind,
@@ -245,6 +246,16 @@ test('malformed JSON is refused with 400', async () => {
   );
 });
 
+test('well-formed JSON that is no object (null, a string, a number) is refused with 422, not as malformed', async () => {
+  await fuzz(
+    'bare JSON values',
+    100,
+    fc.tuple(target(), bareJsonValue),
+    ([t, text]) => ({ method: t.method, path: t.path, headers: json(t.token), body: Buffer.from(text, 'utf8') }),
+    (_, a) => expect(a.status).toBe(422),
+  );
+});
+
 test('bodies over the limit are refused with 413, with or without a declared length', async () => {
   await fuzz(
     'oversize',
@@ -307,6 +318,24 @@ test('a bad Idempotency-Key is refused with 422 before anything is applied', asy
       expect(a.status).toBe(422);
       expect(a.json.errors).toEqual([{ path: 'Idempotency-Key', message: expect.any(String) }]);
     },
+  );
+});
+
+test('a bad Idempotency-Key does not hide an unknown base (404) or a caller without the right role (403)', async () => {
+  const onOffer = [...['recommend', 'decline', 'return', 'withdraw'].map((type) => targets.find((t) => t.name === `action ${type}`)!), targets.find((t) => t.name === 'objection')!];
+  const unknownBase = (t: Target) => t.path.replace(T.id, '5d0c0f4e-0000-4000-8000-000000000000');
+  await fuzz(
+    'idempotency keys after 404 and 403',
+    100,
+    // An objection has no role to lack: only its unknown base is sent.
+    fc.tuple(fc.constantFrom(...onOffer), badIdempotencyKey, fc.boolean()).map(([t, key, unknown]) => ({ t, key, unknown: unknown || !t.token })),
+    ({ t, key, unknown }) => ({
+      method: t.method,
+      path: unknown ? unknownBase(t) : t.path,
+      headers: json(unknown ? t.token : tokens.expert, { 'idempotency-key': key }),
+      body: bytes(t.valid),
+    }),
+    ({ unknown }, a) => expect(a.status).toBe(unknown ? 404 : 403),
   );
 });
 

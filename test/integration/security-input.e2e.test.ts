@@ -71,6 +71,29 @@ describe('bodies', () => {
   });
 });
 
+describe('query strings and path parameters', () => {
+  test('a list query with empty values (a form left blank, the contract\'s own template) answers as if they were not sent', async () => {
+    const b = await submit(http);
+    const blank = await http.get('/api/bases?stage=&district=&rating=&q=&page=&pageSize=&sort=&order=', staff.officer());
+    const none = await http.get('/api/bases', staff.officer());
+    expect(blank.status).toBe(200);
+    expect(blank.body).toMatchObject({ page: 1, pageSize: 20, total: none.body.total });
+    expect(blank.body.items.map((i: { id: string }) => i.id)).toContain(b.id);
+    expect((await http.get(`/api/bases/${b.id}/history?format=`, staff.officer())).status).toBe(200);
+    // A value that is there still has to be a good one.
+    expect((await http.get('/api/bases?stage=nowhere', staff.officer())).status).toBe(422);
+  });
+
+  test('a holiday schedule\'s year is four digits: other spellings of a year name no schedule, and load none', async () => {
+    expect((await http.get('/api/calendar/2026', staff.officer())).status).toBe(200);
+    for (const year of ['02026', '2026.0', '0x7EA', '+2026', ' 2026']) {
+      expect([year, (await http.get(`/api/calendar/${encodeURIComponent(year)}`, staff.officer())).status]).toEqual([year, 404]);
+      const put = await http.call('PUT', `/api/calendar/${encodeURIComponent(year)}`, { token: staff.admin(), body: { holidays: [], workdays: [] } });
+      expect([year, put.status, put.body.errors]).toEqual([year, 422, [{ path: 'year', message: 'a year, four digits' }]]);
+    }
+  });
+});
+
 describe('the public objection form', () => {
   test(`takes ${PER_MINUTE} a minute from one address, then 429 with Retry-After; another address is not held back`, async () => {
     const b = await submit(http);
