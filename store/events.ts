@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { applyEvents, BaseState, DomainEvent } from '../domain';
 import { prepared } from './prepared';
 
 export interface StoredEvent {
@@ -39,4 +40,21 @@ export async function readNotifications(pool: Pool, baseId: string) {
 export async function hasCommand(pool: Pool, baseId: string, commandId: string): Promise<boolean> {
   const { rowCount } = await pool.query(prepared('SELECT 1 FROM base_events WHERE base_id = $1 AND command_id = $2 LIMIT 1', [baseId, commandId]));
   return !!rowCount;
+}
+
+/**
+ * The base as one decision left it, for a resend of that decision to be answered as the decision was:
+ * every event up to its own, and those the system made in the same instant as part of it (the
+ * publicity window fixed on approval), folded. Nothing if the decision left no event.
+ */
+export async function stateAfterCommand(pool: Pool, baseId: string, commandId: string): Promise<BaseState | undefined> {
+  const { rows } = await pool.query(prepared('SELECT command_id, payload FROM base_events WHERE base_id = $1 ORDER BY seq', [baseId]));
+  const events = rows as { command_id: string; payload: DomainEvent }[];
+  let own = events.length - 1;
+  while (own >= 0 && events[own].command_id !== commandId) own -= 1;
+  if (own < 0) return undefined;
+  let end = own + 1;
+  const at = events[own].payload.at;
+  while (end < events.length && events[end].payload.actor.role === 'system' && events[end].payload.at === at) end += 1;
+  return applyEvents(undefined, events.slice(0, end).map((e) => e.payload)).state;
 }

@@ -1,8 +1,8 @@
 import { Router } from 'express';
-import { ACTION_RULES, ActionCommand, ActionType, Actor, authorize, BaseState, BaseView, formatInstant, isTerminal, ObjectionCommand, PersonCommand, shanghaiDate, toView } from '../../domain';
+import { ACTION_RULES, ActionCommand, ActionType, Actor, authorize, BaseView, formatInstant, isTerminal, ObjectionCommand, PersonCommand, shanghaiDate, toView } from '../../domain';
 import { DecisionTarget, getBaseState } from '../../store/bases';
 import { schedulesFrom } from '../../store/calendar';
-import { hasCommand } from '../../store/events';
+import { stateAfterCommand } from '../../store/events';
 import { requireActor } from '../auth';
 import { isWorkflowClosed } from '../dependency-errors';
 import { DependencyGate } from '../dependency-gate';
@@ -17,21 +17,22 @@ import { Steps, stepsOf } from '../server-timing';
 import { loadDecisionTarget } from './load-base';
 
 /**
- * A retry of a decision already made (its event is in the table) answers from the read model, as
- * the workflow would, without asking it again: sent on, it would stand in the history as a second
- * accepted update (applying nothing), and the answer holds even once the base has closed or its
- * workflow has continued as new. Anything else sent to a closed base hears 409.
+ * A resend of a decision already made (its events are in the table) answers as the decision did,
+ * from the event log, even after other decisions, without asking the workflow again: sent on, it
+ * would stand in the history as a second accepted update (applying nothing), and the answer holds
+ * even once the base has closed or its workflow has continued as new.
  */
-function closedOrKnown(state: BaseState, actor: Actor, known: boolean): BaseView {
-  if (known) return toView(state, actor);
-  throw conflict(`the base is ${state.stage}`, state.stage, []);
+async function answerOfMade(deps: ApiDeps, baseId: string, commandId: string, actor: Actor): Promise<BaseView | undefined> {
+  const then = await stateAfterCommand(deps.pool, baseId, commandId);
+  return then && toView(then, actor);
 }
 
-/** The read-model answer a decision gets without going to Temporal, if any. */
-async function answerFromReadModel(deps: ApiDeps, base: DecisionTarget, actor: Actor): Promise<BaseView | undefined> {
-  if (!base.known && !isTerminal(base.stage)) return undefined;
-  const state = await getBaseState(deps.pool, base.id);
-  return state && closedOrKnown(state, actor, base.known);
+/** The answer a decision gets without going to Temporal, if any: its own if it was made; 409 from a closed base. */
+async function answerWithoutTemporal(deps: ApiDeps, base: DecisionTarget, commandId: string, actor: Actor): Promise<BaseView | undefined> {
+  const made = base.known ? await answerOfMade(deps, base.id, commandId, actor) : undefined;
+  if (made) return made;
+  if (isTerminal(base.stage)) throw conflict(`the base is ${base.stage}`, base.stage, []);
+  return undefined;
 }
 
 /**
@@ -41,7 +42,11 @@ async function answerFromReadModel(deps: ApiDeps, base: DecisionTarget, actor: A
 async function closedMeanwhile(deps: ApiDeps, baseId: string, cmd: { commandId: string; actor: Actor }, err: unknown): Promise<BaseView> {
   if (!isWorkflowClosed(err)) throw err;
   const now = await getBaseState(deps.pool, baseId);
-  if (now && isTerminal(now.stage)) return closedOrKnown(now, cmd.actor, await hasCommand(deps.pool, baseId, cmd.commandId));
+  if (now && isTerminal(now.stage)) {
+    const made = await answerOfMade(deps, baseId, cmd.commandId, cmd.actor);
+    if (made) return made;
+    throw conflict(`the base is ${now.stage}`, now.stage, []);
+  }
   const { stage } = await deps.gateway.closedView(baseId).catch(() => ({ stage: undefined }));
   if (stage && isTerminal(stage)) throw conflict(`the base is ${stage}`, stage, []);
   throw err;
@@ -66,7 +71,7 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     const parsed = parseAction(req.body);
     if (!parsed.success) throw fromZodError(parsed.error);
     const cmd = { ...parsed.data, actor, at: formatInstant(deps.now()), commandId } as ActionCommand;
-    const answered = await answerFromReadModel(deps, base, actor);
+    const answered = await answerWithoutTemporal(deps, base, commandId, actor);
     if (answered) return void res.json(answered);
     // The workflow computes the publicity window from these rather than look them up inside the decision.
     if (cmd.type === 'approve_candidate') cmd.calendar = await steps.time('calendar', () => schedulesFrom(deps.pool, shanghaiDate(cmd.at)));

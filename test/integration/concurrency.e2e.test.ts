@@ -92,6 +92,38 @@ test('a retry of the decision that closed a base answers as that decision did', 
   expect((await eventTypes(b.id)).map((e) => e.type)).toEqual(['Submitted', 'Declined']);
 });
 
+test('a resend after other decisions answers as the decision did then, not with the base as it stands now', async () => {
+  const b = await submit(http);
+  const headers = { 'idempotency-key': 'recommend-then' };
+  const first = await http.act(b.id, staff.district(), 'recommend', { comment: '推荐' }, headers);
+  expect(first.body).toMatchObject({ stage: 'expert_review', reviews: [] });
+  expect((await http.act(b.id, staff.expert(1), 'record_review', { score: 88 })).status).toBe(200);
+  const again = await http.act(b.id, staff.district(), 'recommend', { comment: '推荐' }, headers);
+  expect(again).toMatchObject({ status: 200, body: first.body });
+  expect((await eventTypes(b.id)).map((e) => e.type)).toEqual(['Submitted', 'Recommended', 'ReviewRecorded']);
+});
+
+test('a resent approval answers with the publicity window the system fixed as part of it, and without what came after', async () => {
+  const b = await submit(http);
+  for (const [token, type, extra] of [
+    [staff.district(), 'recommend', {}],
+    [staff.expert(1), 'record_review', { score: 85 }],
+    [staff.officer(), 'conclude_review', { passed: true, siteInspection: { date: today(), summary: '属实' } }],
+  ] as const) {
+    expect((await http.act(b.id, token, type, extra)).status).toBe(200);
+  }
+  const headers = { 'idempotency-key': 'approve-then' };
+  const meeting = { date: today(), minutes: '纪要' };
+  const first = await http.act(b.id, staff.leader(), 'approve_candidate', { meeting }, headers);
+  expect(first.body).toMatchObject({ stage: 'publicity', publicity: { firstDay: expect.any(String), endsAt: expect.any(String) } });
+  const objection = await http.post(`/api/bases/${b.id}/objections`, { name: '王五', contact: '13900000000', reason: '数据不实' });
+  expect(objection.status).toBe(201);
+  const again = await http.act(b.id, staff.leader(), 'approve_candidate', { meeting }, headers);
+  expect(again).toMatchObject({ status: 200, body: first.body });
+  const now = await http.get(`/api/bases/${b.id}`, staff.leader());
+  expect(now.body).not.toEqual(first.body);
+});
+
 test('approve and reject of the same candidate at the same moment: one applied, one 409', async () => {
   const b = await submit(http);
   for (const [token, type, extra] of [
