@@ -1,5 +1,5 @@
 import { application, applicantToken, client, HttpClient, Reply, staff, today } from '../support/http';
-import { submit, TestBase, toPublicity } from '../support/journeys';
+import { submit, TestBase, toPartyReview, toPublicity } from '../support/journeys';
 import { startStack, Stack } from '../support/stack';
 import { countWorkflows } from '../support/temporal';
 import { tracer, Tracer } from '../support/traces';
@@ -105,13 +105,7 @@ test('a resend after other decisions answers as the decision did then, not with 
 
 test('a resent approval answers with the publicity window the system fixed as part of it, and without what came after', async () => {
   const b = await submit(http);
-  for (const [token, type, extra] of [
-    [staff.district(), 'recommend', {}],
-    [staff.expert(1), 'record_review', { score: 85 }],
-    [staff.officer(), 'conclude_review', { passed: true, siteInspection: { date: today(), summary: '属实' } }],
-  ] as const) {
-    expect((await http.act(b.id, token, type, extra)).status).toBe(200);
-  }
+  await toPartyReview(http, b);
   const headers = { 'idempotency-key': 'approve-then' };
   const meeting = { date: today(), minutes: '纪要' };
   const first = await http.act(b.id, staff.leader(), 'approve_candidate', { meeting }, headers);
@@ -126,13 +120,7 @@ test('a resent approval answers with the publicity window the system fixed as pa
 
 test('approve and reject of the same candidate at the same moment: one applied, one 409', async () => {
   const b = await submit(http);
-  for (const [token, type, extra] of [
-    [staff.district(), 'recommend', {}],
-    [staff.expert(1), 'record_review', { score: 85 }],
-    [staff.officer(), 'conclude_review', { passed: true, siteInspection: { date: today(), summary: '属实' } }],
-  ] as const) {
-    expect((await http.act(b.id, token, type, extra)).status).toBe(200);
-  }
+  await toPartyReview(http, b);
   const meeting = { date: today(), minutes: '纪要' };
   const [approve, reject] = await Promise.all([
     http.act(b.id, staff.leader(), 'approve_candidate', { meeting }),

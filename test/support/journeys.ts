@@ -34,16 +34,21 @@ export const publicitySteps = (): Step[] => [
   { who: () => staff.leader(), type: 'approve_candidate', extra: { meeting: { date: today(), minutes: '党组会纪要' } }, stage: 'publicity' },
 ];
 
-/** The decisions that take a base from district review to publicity, each asserted on the way. */
-export async function toPublicity(http: HttpClient, b: TestBase): Promise<any> {
+async function take(http: HttpClient, b: TestBase, steps: Step[]): Promise<any> {
   let last;
-  for (const s of publicitySteps()) {
+  for (const s of steps) {
     const r = await http.act(b.id, s.who(b), s.type, s.extra);
     if (r.status !== 200 || r.body.stage !== s.stage) throw new Error(`${s.type} answered ${r.status} ${r.text}`);
     last = r.body;
   }
   return last;
 }
+
+/** The decisions that take a base from district review to publicity, each asserted on the way. */
+export const toPublicity = (http: HttpClient, b: TestBase): Promise<any> => take(http, b, publicitySteps());
+
+/** The same up to the party group's meeting: the base waits for approval or rejection. */
+export const toPartyReview = (http: HttpClient, b: TestBase): Promise<any> => take(http, b, publicitySteps().slice(0, -1));
 
 export async function toCertified(http: HttpClient, b: TestBase): Promise<any> {
   await toPublicity(http, b);
