@@ -20,6 +20,7 @@ const errors = (...codes: number[]) =>
           404: 'Unknown base',
           409: 'Not allowed in the current stage (body carries stage and allowedActions)',
           413: 'Body over the limit',
+          415: 'Body not UTF-8 JSON (a charset or Content-Encoding other than UTF-8 and gzip/deflate)',
           422: 'Invalid body, or the applicant is ineligible (errors names each field)',
           429: 'Rate-limited',
           503: 'Temporal or PostgreSQL unreachable (Retry-After); `applied` says whether a decision may have been applied',
@@ -29,6 +30,7 @@ const errors = (...codes: number[]) =>
   );
 const idempotency = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 }, description: 'A retry with the same key applies once and answers the same' };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const yearParam = { name: 'year', in: 'path', required: true, schema: { type: 'integer', minimum: 2000, maximum: 2100 }, description: 'Four digits' };
 const ok = (description: string, s: object = ref('BaseView')) => ({ description, ...json(s) });
 const years = { type: 'array', items: { type: 'integer' } };
 const readiness = {
@@ -105,7 +107,10 @@ export function openApiDocument() {
           summary: 'Submit an application (applicant, for its own organisation)',
           parameters: [idempotency],
           requestBody: { required: true, ...json(ref('Application')) },
-          responses: { '201': ok('The new base'), ...errors(400, 401, 403, 413, 422, 503) },
+          responses: {
+            '201': { ...ok('The new base'), headers: { Location: { description: 'The base: /api/bases/{id}', schema: { type: 'string' } } } },
+            ...errors(400, 401, 403, 413, 415, 422, 503),
+          },
         },
         get: {
           summary: 'List bases from the read model (a district officer sees its district only)',
@@ -119,7 +124,7 @@ export function openApiDocument() {
           summary: 'Send a decision',
           parameters: [idParam, idempotency],
           requestBody: { required: true, ...json(ref('Action')) },
-          responses: { '200': ok('The base after the decision'), ...errors(400, 401, 403, 404, 409, 413, 422, 503) },
+          responses: { '200': ok('The base after the decision'), ...errors(400, 401, 403, 404, 409, 413, 415, 422, 503) },
         },
       },
       '/api/bases/{id}/objections': {
@@ -128,7 +133,7 @@ export function openApiDocument() {
           security: [],
           parameters: [idParam, idempotency],
           requestBody: { required: true, ...json(ref('Objection')) },
-          responses: { '201': ok('Filed', { type: 'object', properties: { id: { type: 'string' } } }), ...errors(400, 404, 409, 413, 422, 429, 503) },
+          responses: { '201': ok('Filed', { type: 'object', properties: { id: { type: 'string' } } }), ...errors(400, 404, 409, 413, 415, 422, 429, 503) },
         },
       },
       '/api/bases/{id}/history': {
@@ -138,15 +143,15 @@ export function openApiDocument() {
           responses: { '200': ok('{id, runs, entries}', { type: 'object' }), ...errors(401, 403, 404, 503) },
         },
       },
-      '/api/publicity': { get: { summary: 'Bases in publicity now', security: [], responses: { '200': ok('{items}', { type: 'object' }) } } },
+      '/api/publicity': { get: { summary: 'Bases in publicity now', security: [], responses: { '200': ok('{items}', { type: 'object' }), ...errors(503) } } },
       '/api/districts': { get: { summary: 'Districts and development zones', security: [], responses: { '200': ok('[{code, name}]', { type: 'array' }) } } },
       '/api/calendar/{year}': {
-        get: { summary: "A year's official schedule", security: [], parameters: [{ name: 'year', in: 'path', required: true, schema: { type: 'integer' } }], responses: { '200': ok('The schedule', ref('Calendar')), ...errors(404) } },
+        get: { summary: "A year's official schedule", security: [], parameters: [yearParam], responses: { '200': ok('The schedule', ref('Calendar')), ...errors(404, 503) } },
         put: {
           summary: "Load a year's schedule (admin); windows waiting for it resume",
-          parameters: [{ name: 'year', in: 'path', required: true, schema: { type: 'integer' } }],
+          parameters: [yearParam],
           requestBody: { required: true, ...json(ref('Calendar')) },
-          responses: { '200': ok('Stored', ref('Calendar')), ...errors(400, 401, 403, 422, 503) },
+          responses: { '200': ok('Stored', ref('Calendar')), ...errors(400, 401, 403, 413, 415, 422, 503) },
         },
       },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'Alive' } } } },

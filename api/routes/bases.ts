@@ -40,13 +40,14 @@ export function basesRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     };
     // Eligibility and ownership answer before anything starts; the state it opens is what the run starts showing in Temporal's search.
     const opened = applyEvents(undefined, decide(undefined, cmd)).state!;
+    const created = (view: unknown) => void res.status(201).location(`/api/bases/${baseId}`).json(view);
     try {
-      res.status(201).json(await gate.send(() => sendDecision(deps, baseId, readyUpdateId(cmd.commandId), actor, () => deps.gateway.submit(cmd, opened), stepsOf(res))));
+      created(await gate.send(() => sendDecision(deps, baseId, readyUpdateId(cmd.commandId), actor, () => deps.gateway.submit(cmd, opened), stepsOf(res))));
     } catch (err) {
       // The same key after the base's workflow has closed: answer with the base it made.
       const existing = err instanceof WorkflowExecutionAlreadyStartedError ? await getBaseState(deps.pool, baseId) : undefined;
       if (!existing) throw err;
-      res.status(201).json(toView(existing, actor));
+      created(toView(existing, actor));
     }
   });
 

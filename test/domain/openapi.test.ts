@@ -31,3 +31,10 @@ test('retries are documented: Idempotency-Key on submissions, decisions and obje
     { type: 'string', const: 'unknown' },
   ]);
 });
+
+test('every route that reads a body documents 413 and 415, and a submission its Location', () => {
+  const withBody = Object.values(doc.paths).flatMap((ops) => Object.values(ops as Record<string, any>)).filter((op) => op.requestBody);
+  expect(withBody).toHaveLength(4);
+  for (const op of withBody) expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['413', '415']));
+  expect(doc.paths['/api/bases'].post.responses['201'].headers.Location).toBeDefined();
+});

@@ -32,6 +32,7 @@ test(`one Idempotency-Key on ${N} simultaneous submissions: one base, one workfl
   expect(statuses(answers)).toEqual(Array(N).fill(201));
   for (const a of answers) expect(a.body).toEqual(answers[0].body);
   const id = answers[0].body.id;
+  for (const a of answers) expect(a.headers.get('location')).toBe(`/api/bases/${id}`);
   const rows = await stack.pool.query('SELECT id FROM bases WHERE credit_code = $1', [app.applicant.creditCode]);
   expect(rows.rows).toEqual([{ id }]);
   expect((await eventTypes(id)).map((e) => e.type)).toEqual(['Submitted']);
@@ -40,6 +41,7 @@ test(`one Idempotency-Key on ${N} simultaneous submissions: one base, one workfl
   // A retry long after still finds the same base rather than opening another.
   const late = await http.post('/api/bases', app, token, headers);
   expect(late.body).toEqual(answers[0].body);
+  expect(late.headers.get('location')).toBe(`/api/bases/${id}`);
 });
 
 test(`one Idempotency-Key on ${N} simultaneous decisions: applied once, ${N} equal answers`, async () => {
