@@ -1,4 +1,4 @@
-import { LONGEST_PUBLICITY_WORKING_DAYS, shanghaiDate, yearsSpanned } from '../domain';
+import { LONGEST_PUBLICITY_WORKING_DAYS, shanghaiDate, windowFromSchedules, yearsSpanned } from '../domain';
 import { getCalendarYears, windowFromCalendar } from '../store/calendar';
 import { ApiDeps } from './deps';
 
@@ -8,10 +8,11 @@ const EVERY_MS = 6 * 3600_000;
 export async function calendarAhead(deps: Pick<ApiDeps, 'pool' | 'now'>): Promise<{ needed: number[]; missing: number[] }> {
   const today = shanghaiDate(deps.now());
   const needed = yearsSpanned(today, LONGEST_PUBLICITY_WORKING_DAYS);
-  const loaded = new Set((await getCalendarYears(deps.pool, needed)).map((y) => y.year));
-  const missing = needed.filter((y) => !loaded.has(y));
-  // Loaded schedules with unusually many days off can carry a window further than the month's margin.
-  const reach = missing.length ? undefined : await windowFromCalendar(deps.pool, today, LONGEST_PUBLICITY_WORKING_DAYS);
+  const schedules = await getCalendarYears(deps.pool, needed);
+  const missing = needed.filter((y) => !schedules.some((s) => s.year === y));
+  // Loaded schedules with unusually many days off can carry a window past the month's margin: read on as the window does.
+  const carried = !missing.length && windowFromSchedules(today, LONGEST_PUBLICITY_WORKING_DAYS, schedules).kind === 'missing_year';
+  const reach = carried ? await windowFromCalendar(deps.pool, today, LONGEST_PUBLICITY_WORKING_DAYS) : undefined;
   if (reach?.kind === 'missing_year') return { needed: [...needed, reach.year], missing: [reach.year] };
   return { needed, missing };
 }
