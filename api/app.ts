@@ -9,6 +9,7 @@ import { basesRoutes } from './routes/bases';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { historyRoutes } from './routes/history';
+import { methodNotAllowed } from './method-not-allowed';
 import { referenceRoutes } from './routes/reference';
 import { securityHeaders } from './security-headers';
 import { serverTiming } from './server-timing';
@@ -43,6 +44,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(basesRoutes(deps, gate));
   app.use(actionRoutes(deps, gate));
   app.use(historyRoutes(deps));
+  app.use(methodNotAllowed());
   app.use((req, _res, next) => next(notFound(`no route ${req.method} ${req.path}`)));
   app.use(
     problemHandler(

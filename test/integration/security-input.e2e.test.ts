@@ -112,6 +112,26 @@ describe('the public objection form', () => {
   });
 });
 
+describe('methods', () => {
+  test.each([
+    ['DELETE', '/api/bases/{id}', 'GET, HEAD'],
+    ['GET', '/api/bases/{id}/actions', 'POST'],
+    ['PUT', '/api/bases', 'POST, GET, HEAD'],
+    ['PATCH', '/api/calendar/2026', 'GET, PUT, HEAD'],
+    ['POST', '/API/PUBLICITY/', 'GET, HEAD'],
+  ])('%s %s is 405, naming what the path takes, and changes nothing', async (method, path, allow) => {
+    const b = await submit(http);
+    const before = await traces.of(b.id);
+    const r = await http.call(method, path.replace('{id}', b.id), { token: staff.admin(), body: method === 'GET' ? undefined : { type: 'decline', reason: '不需要' } });
+    expect([r.status, r.headers.get('allow'), r.body?.type]).toEqual([405, allow, 'urn:zz-coop-bases:problem:method-not-allowed']);
+    expect(await traces.of(b.id)).toEqual(before);
+  });
+
+  test('a path that is not served is 404 whatever the method', async () => {
+    for (const method of ['GET', 'DELETE']) expect((await http.call(method, '/api/bases/x/y/z', { token: staff.admin() })).status).toBe(404);
+  });
+});
+
 describe('security headers', () => {
   test.each([
     ['a base view', (b: string) => http.get(`/api/bases/${b}`, staff.officer()), 200],
