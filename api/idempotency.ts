@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Request } from 'express';
-import { invalid } from './problem';
+import { invalid, Problem } from './problem';
 
 /**
  * The key as sent. A route that must answer 404 or 403 first (the contract's order puts a bad
@@ -29,3 +29,27 @@ export function idFor(key: string | undefined, ...scope: string[]): string {
 
 /** A member of the public is known by address only as this hash: it names the objector and scopes its key. */
 export const addressHashOf = (ip: string | undefined): string => createHash('sha256').update(ip ?? '').digest('hex').slice(0, 12);
+
+/** JSON with its keys in order, so that the same body sent with its fields reordered is the same request. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** What a keyed request asked for, from its parsed body: a resend must ask for the same. */
+export const fingerprintOf = (parsed: unknown): string => createHash('sha256').update(canonical(parsed)).digest('base64url');
+
+/**
+ * The key was first sent with another body. The IETF's Idempotency-Key draft answers this 422:
+ * answered as the first request was, the caller would take a decision it never got for made.
+ */
+export function refuseReusedKey(first: string | undefined, fingerprint: string | undefined): void {
+  if (first === undefined || fingerprint === undefined || first === fingerprint) return;
+  throw new Problem(422, 'idempotency-key-reused', 'Idempotency-Key already used', 'this Idempotency-Key was first sent with a different body; a new request needs a new key', {
+    errors: [{ path: 'Idempotency-Key', message: 'already used for a different request' }],
+  });
+}

@@ -21,14 +21,14 @@ const errors = (...codes: number[]) =>
           409: 'Not allowed in the current stage (body carries stage and allowedActions)',
           413: 'Body over the limit',
           415: 'Body not UTF-8 JSON (a charset or Content-Encoding other than UTF-8 and gzip/deflate)',
-          422: 'Invalid body, or the applicant is ineligible (errors names each field)',
+          422: 'Invalid body, the applicant is ineligible, or an Idempotency-Key first sent with another body (errors names each field)',
           429: 'Rate-limited',
           503: 'Temporal or PostgreSQL unreachable (Retry-After); `applied` says whether a decision may have been applied',
         }[c] ?? 'Error',
       ),
     ]),
   );
-const idempotency = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 }, description: 'A retry with the same key applies once and answers the same' };
+const idempotency = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 }, description: 'A retry with the same key and body applies once and answers the same; the key with another body is 422' };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const yearParam = { name: 'year', in: 'path', required: true, schema: { type: 'integer', minimum: 2000, maximum: 2100 }, description: 'Four digits' };
 const ok = (description: string, s: object = ref('BaseView')) => ({ description, ...json(s) });

@@ -6,6 +6,7 @@ import { dropOutstanding, recordOutstanding } from '../store/outstanding';
 import { workflowIdOf } from '../workflows/ids';
 import { DecisionAnswer, isDecisionAnswer, UpdateAnswer } from '../workflows/messages';
 import { isWorkflowClosed, postgresProblem } from './dependency-errors';
+import { refuseReusedKey } from './idempotency';
 import { ApiDeps } from './deps';
 import { undecided } from './problem';
 import { retryUntil } from './retry';
@@ -24,12 +25,13 @@ const refused = (err: unknown) => err instanceof WorkflowUpdateFailedError || er
 export async function sendDecision(
   deps: ApiDeps,
   baseId: string,
-  updateId: string,
+  request: { updateId: string; fingerprint?: string },
   actor: Actor,
   send: () => Promise<UpdateAnswer>,
   steps = new Steps(),
 ): Promise<BaseView> {
-  await steps.time('outstanding', () => recordOutstanding(deps.pool, baseId, updateId));
+  const { updateId, fingerprint } = request;
+  refuseReusedKey(await steps.time('outstanding', () => recordOutstanding(deps.pool, baseId, updateId, fingerprint)), fingerprint);
   let answer: UpdateAnswer;
   try {
     answer = await steps.time('temporal', send);

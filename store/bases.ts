@@ -14,6 +14,8 @@ export interface DecisionTarget {
   scope: BaseScope;
   /** The keyed command has already left an event: it is answered from the read model. */
   known: boolean;
+  /** The fingerprint of the body its key was first sent with, if it was sent before. */
+  fingerprint?: string;
 }
 
 /**
@@ -25,13 +27,14 @@ export async function getDecisionTarget(pool: Pool, id: string, commandId: strin
   const { rows } = await pool.query(
     prepared(
       `SELECT id, stage, district, credit_code,
-              $3::boolean AND EXISTS (SELECT 1 FROM base_events WHERE base_id = $1 AND command_id = $2) AS known
+              $3::boolean AND EXISTS (SELECT 1 FROM base_events WHERE base_id = $1 AND command_id = $2) AS known,
+              CASE WHEN $3::boolean THEN (SELECT fingerprint FROM request_keys WHERE base_id = $1 AND update_id = $2) END AS fingerprint
        FROM bases WHERE id = $1`,
       [id, commandId, keyed],
     ),
   );
   const r = rows[0];
-  return r && { id: r.id, stage: r.stage, scope: { district: r.district, creditCode: r.credit_code }, known: r.known };
+  return r && { id: r.id, stage: r.stage, scope: { district: r.district, creditCode: r.credit_code }, known: r.known, fingerprint: r.fingerprint ?? undefined };
 }
 
 export interface BaseFilter {

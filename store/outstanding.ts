@@ -7,9 +7,27 @@ export interface Outstanding {
   sentAt: Date;
 }
 
-/** Before a decision is sent: until its answer is written, an answer may be owed. */
-export async function recordOutstanding(pool: Pool, baseId: string, updateId: string): Promise<void> {
-  await pool.query(prepared('INSERT INTO outstanding_decisions (base_id, update_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [baseId, updateId]));
+/**
+ * Before a decision is sent: until its answer is written, an answer may be owed. A keyed request
+ * also leaves its body's fingerprint, or finds the one its key was first sent with; it returns
+ * that one, and writes no outstanding row when it differs (the request will be refused).
+ */
+export async function recordOutstanding(pool: Pool, baseId: string, updateId: string, fingerprint?: string): Promise<string | undefined> {
+  if (fingerprint === undefined) {
+    await pool.query(prepared('INSERT INTO outstanding_decisions (base_id, update_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [baseId, updateId]));
+    return undefined;
+  }
+  // DO UPDATE, not DO NOTHING: it waits for a concurrent first send of the key and returns its row.
+  const { rows } = await pool.query(
+    prepared(
+      `WITH k AS (INSERT INTO request_keys (base_id, update_id, fingerprint) VALUES ($1, $2, $3)
+                  ON CONFLICT (base_id, update_id) DO UPDATE SET fingerprint = request_keys.fingerprint RETURNING fingerprint),
+            o AS (INSERT INTO outstanding_decisions (base_id, update_id) SELECT $1, $2 FROM k WHERE k.fingerprint = $3 ON CONFLICT DO NOTHING)
+       SELECT fingerprint FROM k`,
+      [baseId, updateId, fingerprint],
+    ),
+  );
+  return rows[0].fingerprint;
 }
 
 /** The workflow refused it, or it had nothing left to write. */

@@ -8,7 +8,7 @@ import { isWorkflowClosed } from '../dependency-errors';
 import { DependencyGate } from '../dependency-gate';
 import { ApiDeps } from '../deps';
 import { jsonBody } from '../json-body';
-import { addressHashOf, checkIdempotencyKey, idFor, sentIdempotencyKey } from '../idempotency';
+import { addressHashOf, checkIdempotencyKey, fingerprintOf, idFor, refuseReusedKey, sentIdempotencyKey } from '../idempotency';
 import { conflict, fromZodError } from '../problem';
 import { sendDecision } from '../record-decision';
 import { rateLimit } from '../rate-limit';
@@ -54,8 +54,16 @@ async function closedMeanwhile(deps: ApiDeps, baseId: string, cmd: { commandId: 
 
 export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
   const r = Router();
-  const send = (baseId: string, cmd: PersonCommand, steps: Steps) =>
-    gate.send(() => sendDecision(deps, baseId, cmd.commandId, cmd.actor, () => deps.gateway.act(baseId, cmd), steps)).catch((err) => closedMeanwhile(deps, baseId, cmd, err));
+  const send = (baseId: string, cmd: PersonCommand, fingerprint: string | undefined, steps: Steps) =>
+    gate
+      .send(() => sendDecision(deps, baseId, { updateId: cmd.commandId, fingerprint }, cmd.actor, () => deps.gateway.act(baseId, cmd), steps))
+      .catch((err) => closedMeanwhile(deps, baseId, cmd, err));
+  /** A keyed request's body, checked against the body its key was first sent with, if it was sent. */
+  const fingerprinted = (key: string | undefined, base: DecisionTarget, parsed: unknown) => {
+    const fingerprint = key === undefined ? undefined : fingerprintOf(parsed);
+    refuseReusedKey(base.fingerprint, fingerprint);
+    return fingerprint;
+  };
   const json = jsonBody('100kb');
 
   r.post('/api/bases/:id/actions', requireActor(deps.config.jwtSecret), json, async (req, res) => {
@@ -70,12 +78,13 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     checkIdempotencyKey(key);
     const parsed = parseAction(req.body);
     if (!parsed.success) throw fromZodError(parsed.error);
+    const fingerprint = fingerprinted(key, base, parsed.data);
     const cmd = { ...parsed.data, actor, at: formatInstant(deps.now()), commandId } as ActionCommand;
     const answered = await answerWithoutTemporal(deps, base, commandId, actor);
     if (answered) return void res.json(answered);
     // The workflow computes the publicity window from these rather than look them up inside the decision.
     if (cmd.type === 'approve_candidate') cmd.calendar = await steps.time('calendar', () => schedulesFrom(deps.pool, shanghaiDate(cmd.at)));
-    res.json(await send(base.id, cmd, steps));
+    res.json(await send(base.id, cmd, fingerprint, steps));
   });
 
   r.post('/api/bases/:id/objections', rateLimit(deps.config.OBJECTIONS_PER_MINUTE), json, async (req, res) => {
@@ -91,6 +100,7 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     checkIdempotencyKey(key);
     const parsed = objectionSchema.safeParse(req.body);
     if (!parsed.success) throw fromZodError(parsed.error);
+    const fingerprint = fingerprinted(key, base, parsed.data);
     const cmd: ObjectionCommand = {
       type: 'file_objection',
       objectionId,
@@ -104,7 +114,7 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     // not yet written (the first send heard 503): the workflow knows it and answers it again, where
     // the read model would refuse it and leave it standing unseen. A new objection it refuses.
     if (base.stage !== 'publicity' && key === undefined) throw conflict('objections are taken only during publicity', base.stage, []);
-    await send(base.id, cmd, steps);
+    await send(base.id, cmd, fingerprint, steps);
     res.status(201).json({ id: objectionId });
   });
 

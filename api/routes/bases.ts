@@ -5,7 +5,7 @@ import { getBaseState, listBases } from '../../store/bases';
 import { requireActor } from '../auth';
 import { DependencyGate } from '../dependency-gate';
 import { ApiDeps } from '../deps';
-import { idempotencyKey, idFor } from '../idempotency';
+import { fingerprintOf, idempotencyKey, idFor } from '../idempotency';
 import { jsonBody } from '../json-body';
 import { forbidden, fromZodError } from '../problem';
 import { applicationSchema } from '../schemas/application';
@@ -29,6 +29,7 @@ export function basesRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     if (!parsed.success) throw fromZodError(parsed.error);
     const key = idempotencyKey(req);
     const baseId = idFor(key, 'submit', actor.org!);
+    const fingerprint = key === undefined ? undefined : fingerprintOf(parsed.data);
     const cmd: SubmitCommand = {
       type: 'submit',
       baseId,
@@ -42,7 +43,7 @@ export function basesRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     const opened = applyEvents(undefined, decide(undefined, cmd)).state!;
     const created = (view: unknown) => void res.status(201).location(`/api/bases/${baseId}`).json(view);
     try {
-      created(await gate.send(() => sendDecision(deps, baseId, readyUpdateId(cmd.commandId), actor, () => deps.gateway.submit(cmd, opened), stepsOf(res))));
+      created(await gate.send(() => sendDecision(deps, baseId, { updateId: readyUpdateId(cmd.commandId), fingerprint }, actor, () => deps.gateway.submit(cmd, opened), stepsOf(res))));
     } catch (err) {
       // The same key after the base's workflow has closed: answer with the base it made.
       const existing = err instanceof WorkflowExecutionAlreadyStartedError ? await getBaseState(deps.pool, baseId) : undefined;

@@ -195,3 +195,51 @@ test('an objection resent with its Idempotency-Key is filed once and answers the
   expect((await http.post(`/api/bases/${b.id}/objections`, body)).status).toBe(409);
   expect((await eventTypes(b.id)).filter((e) => e.type === 'ObjectionFiled')).toHaveLength(1);
 });
+
+describe('one Idempotency-Key with a different body', () => {
+  const reused = (r: Reply) => [r.status, r.body?.type, r.body?.errors];
+  const REUSED = [422, 'urn:zz-coop-bases:problem:idempotency-key-reused', [{ path: 'Idempotency-Key', message: 'already used for a different request' }]];
+
+  test(`${N} decisions sent at once under one key, each with its own comment: one is applied, the rest are refused`, async () => {
+    const b = await submit(http);
+    const headers = { 'idempotency-key': 'recommend-varied' };
+    const answers = await Promise.all(Array.from({ length: N }, (_, i) => http.act(b.id, staff.district(), 'recommend', { comment: `推荐${i}` }, headers)));
+    expect(statuses(answers)).toEqual([200, ...Array(N - 1).fill(422)]);
+    for (const a of answers.filter((x) => x.status === 422)) expect(reused(a)).toEqual(REUSED);
+    const applied = answers.findIndex((a) => a.status === 200);
+    const { rows } = await stack.pool.query(`SELECT payload->>'comment' AS comment FROM base_events WHERE base_id = $1 AND type = 'Recommended'`, [b.id]);
+    expect(rows).toEqual([{ comment: `推荐${applied}` }]);
+    // The applied body sent again, its fields in another order, is a resend and answers the same.
+    const again = await http.call('POST', `/api/bases/${b.id}/actions`, { token: staff.district(), body: { comment: `推荐${applied}`, type: 'recommend' }, headers });
+    expect([again.status, again.body]).toEqual([200, answers[applied].body]);
+    // Another body after the decision was written is refused too, and changes nothing.
+    const before = await traces.of(b.id);
+    expect(reused(await http.act(b.id, staff.district(), 'decline', { reason: '不符合' }, headers))).toEqual(REUSED);
+    expect(await traces.of(b.id)).toEqual(before);
+  });
+
+  test('a submission resent under its key with another application is refused, and the base stays as it was', async () => {
+    const app = application();
+    const token = applicantToken(app.applicant.creditCode);
+    const headers = { 'idempotency-key': `submit-varied-${app.applicant.creditCode}` };
+    const first = await http.post('/api/bases', app, token, headers);
+    expect(first.status).toBe(201);
+    const changed = { ...app, applicant: { ...app.applicant, name: `${app.applicant.name}（更正）` } };
+    expect(reused(await http.post('/api/bases', changed, token, headers))).toEqual(REUSED);
+    const now = await http.get(`/api/bases/${first.body.id}`, token);
+    expect(now.body).toEqual(first.body);
+    expect((await eventTypes(first.body.id)).map((e) => e.type)).toEqual(['Submitted']);
+  });
+
+  test('an objection resent under its key with another reason is refused; the first stands alone', async () => {
+    const b: TestBase = await submit(http);
+    await toPublicity(http, b);
+    const headers = { 'Idempotency-Key': 'objection-varied' };
+    const body = { name: '李四', contact: '13800000001', reason: '数据不实' };
+    const first = await http.post(`/api/bases/${b.id}/objections`, body, undefined, headers);
+    expect(first.status).toBe(201);
+    expect(reused(await http.post(`/api/bases/${b.id}/objections`, { ...body, reason: '另有异议' }, undefined, headers))).toEqual(REUSED);
+    const view = await http.get(`/api/bases/${b.id}`, staff.officer());
+    expect(view.body.publicity.objections.map((o: any) => [o.id, o.reason])).toEqual([[first.body.id, '数据不实']]);
+  });
+});
