@@ -69,7 +69,8 @@ async function costPerDecision(pool: Pool, pids: number[], answers: DecisionAnsw
     for (const [k, a] of answers.entries()) {
       const updateId = `u-${k}`;
       await getDecisionTarget(pool, id, updateId, true);
-      await recordOutstanding(pool, id, updateId);
+      // Keyed, as the bench's journeys and most clients send decisions: with the body's fingerprint.
+      await recordOutstanding(pool, id, updateId, `fingerprint-${k}`);
       await persistDecision(pool, { workflowId: `base-${id}`, runId: a.runId, records: a.records, state: { ...a.state, id } }, { updateId });
     }
   });
