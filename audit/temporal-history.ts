@@ -1,6 +1,6 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { AuditFact, auditFactOf } from '../domain';
+import { AuditFact, auditFactOf, formatInstant } from '../domain';
 import { notificationsOf } from '../store/decisions';
 import { DecisionAnswer } from '../workflows/messages';
 import { TrailNotification } from './trail';
@@ -29,7 +29,8 @@ const CLOSING: Record<number, string> = {
 
 const time = (e: HistoryEvent) => {
   const t = e.eventTime;
-  return t ? new Date(Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString() : undefined;
+  // In Beijing time, as every other instant the API gives.
+  return t ? formatInstant(Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)) : undefined;
 };
 
 type Recorded = { facts: AuditFact[]; notifications: TrailNotification[] };

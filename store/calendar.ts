@@ -1,5 +1,5 @@
 import { Pool, PoolClient } from 'pg';
-import { Actor, IsoDate, LONGEST_PUBLICITY_WORKING_DAYS, windowFromSchedules, WindowResult, YearSchedule, yearsSpanned } from '../domain';
+import { Actor, formatInstant, IsoDate, LONGEST_PUBLICITY_WORKING_DAYS, windowFromSchedules, WindowResult, YearSchedule, yearsSpanned } from '../domain';
 import { prepared } from './prepared';
 
 type Db = Pool | PoolClient;
@@ -38,7 +38,7 @@ export interface StoredYear extends YearSchedule {
 
 export async function getCalendarYears(db: Db, years: number[]): Promise<StoredYear[]> {
   const { rows } = await db.query(prepared('SELECT year, holidays, workdays, source, loaded_at FROM calendar_years WHERE year = ANY($1::int[]) ORDER BY year', [years]));
-  return rows.map((r) => ({ year: r.year, holidays: r.holidays, workdays: r.workdays, source: r.source, loadedAt: r.loaded_at.toISOString() }));
+  return rows.map((r) => ({ year: r.year, holidays: r.holidays, workdays: r.workdays, source: r.source, loadedAt: formatInstant(r.loaded_at.getTime()) }));
 }
 
 export async function putCalendarYear(db: Db, y: YearSchedule, by: Actor): Promise<void> {

@@ -41,6 +41,8 @@ test('a life spanning several runs reads as one unbroken trail', async () => {
   const t = await trail(b.id);
   expect(t.runs.map((r: any) => r.runId)).toEqual(runs.map((r) => r.runId));
   expect(t.runs.every((r: any) => r.source === 'temporal')).toBe(true);
+  // Every run but the last has closed by continuing as new; all its times in Beijing time, as the entries' are.
+  expect(t.runs.flatMap((r: any) => [r.startedAt, r.closedAt]).filter(Boolean)).toEqual(Array(2 * runs.length - 1).fill(expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+\+08:00$/)));
   const seqs = t.entries.filter((e: any) => e.kind === 'persisted').flatMap((e: any) => e.detail.seqs);
   const view = (await http.get(`/api/bases/${b.id}`, staff.officer())).body;
   expect(seqs).toEqual(Array.from({ length: view.version }, (_, i) => i + 1));

@@ -244,7 +244,7 @@ describe('reading', () => {
     }
     expect((await http.get('/api/calendar/2099')).status).toBe(404);
     expect((await http.call('PUT', '/api/calendar/2099', { token: staff.admin(), body: schedule })).status).toBe(200);
-    expect((await http.get('/api/calendar/2099')).body).toMatchObject({ holidays: ['2099-01-01'], workdays: [] });
+    expect((await http.get('/api/calendar/2099')).body).toMatchObject({ holidays: ['2099-01-01'], workdays: [], source: 'admin', loadedAt: expect.stringMatching(/\+08:00$/) });
   });
 });
 
