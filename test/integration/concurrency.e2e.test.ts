@@ -218,6 +218,16 @@ describe('one Idempotency-Key with a different body', () => {
     expect(await traces.of(b.id)).toEqual(before);
   });
 
+  test('a key stays bound to its first body when the workflow refused it: a corrected request needs a new key', async () => {
+    const b = await submit(http);
+    expect((await http.act(b.id, staff.district(), 'recommend', {})).status).toBe(200);
+    const headers = { 'idempotency-key': 'decline-too-late' };
+    expect((await http.act(b.id, staff.district(), 'decline', { reason: '不符合' }, headers)).status).toBe(409);
+    expect((await http.act(b.id, staff.district(), 'decline', { reason: '不符合' }, headers)).status).toBe(409);
+    expect(reused(await http.act(b.id, staff.district(), 'return', { reason: '补正' }, headers))).toEqual(REUSED);
+    expect((await eventTypes(b.id)).map((e) => e.type)).toEqual(['Submitted', 'Recommended']);
+  });
+
   test('a submission resent under its key with another application is refused, and the base stays as it was', async () => {
     const app = application();
     const token = applicantToken(app.applicant.creditCode);
