@@ -40,8 +40,9 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** What a keyed request asked for, from its parsed body: a resend must ask for the same. */
-export const fingerprintOf = (parsed: unknown): string => createHash('sha256').update(canonical(parsed)).digest('base64url');
+/** What a keyed request asked for, from its parsed body: a resend must ask for the same. Unkeyed requests are never resent. */
+export const fingerprintOf = (key: string | undefined, parsed: unknown): string | undefined =>
+  key === undefined ? undefined : createHash('sha256').update(canonical(parsed)).digest('base64url');
 
 /**
  * The key was first sent with another body. The IETF's Idempotency-Key draft answers this 422:

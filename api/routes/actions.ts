@@ -60,7 +60,7 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
       .catch((err) => closedMeanwhile(deps, baseId, cmd, err));
   /** A keyed request's body, checked against the body its key was first sent with, if it was sent. */
   const fingerprinted = (key: string | undefined, base: DecisionTarget, parsed: unknown) => {
-    const fingerprint = key === undefined ? undefined : fingerprintOf(parsed);
+    const fingerprint = fingerprintOf(key, parsed);
     refuseReusedKey(base.fingerprint, fingerprint);
     return fingerprint;
   };

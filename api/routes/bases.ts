@@ -29,7 +29,7 @@ export function basesRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     if (!parsed.success) throw fromZodError(parsed.error);
     const key = idempotencyKey(req);
     const baseId = idFor(key, 'submit', actor.org!);
-    const fingerprint = key === undefined ? undefined : fingerprintOf(parsed.data);
+    const fingerprint = fingerprintOf(key, parsed.data);
     const cmd: SubmitCommand = {
       type: 'submit',
       baseId,
