@@ -4,6 +4,7 @@ import {
   BaseState,
   BaseView,
   Command,
+  admit,
   decide,
   DomainError,
   DomainEvent,
@@ -94,9 +95,9 @@ function failure(err: unknown): unknown {
 }
 
 /** Domain errors become non-retryable failures: a plain throw would retry the task forever. */
-function decideOrFail(state: BaseState | undefined, cmd: Command): DomainEvent[] {
+function decideOrFail(state: BaseState | undefined, cmd: Command, rules = decide): DomainEvent[] {
   try {
-    return decide(state, cmd);
+    return rules(state, cmd);
   } catch (err) {
     throw failure(err);
   }
@@ -253,7 +254,7 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
     {
       validator: (cmd) => {
         // A retry of an accepted command (same id) answers again instead of applying twice.
-        if (!recent.includes(cmd.commandId)) decideOrFail(state, cmd);
+        if (!recent.includes(cmd.commandId)) decideOrFail(state, cmd, admit);
       },
     },
   );

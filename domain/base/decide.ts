@@ -23,6 +23,21 @@ export function decide(state: BaseState | undefined, cmd: Command): Emit {
   return decideAction(state, cmd as ActionCommand);
 }
 
+/**
+ * `decide`, and the rules that read a command's clock against a deadline the system closes with a
+ * timer: an objection filed at or after publicity's end is refused even while the timer that
+ * closes it has not run yet (a worker busy or down at 24:00). Checked on admission (the update's
+ * validator) and not in `decide`, which replays accepted commands: a history that took a late
+ * objection before this rule existed replays as it was.
+ */
+export function admit(state: BaseState | undefined, cmd: Command): Emit {
+  const endsAt = state?.publicity?.endsAt;
+  if (cmd.type === 'file_objection' && state && endsAt && Date.parse(cmd.at) >= Date.parse(endsAt)) {
+    throw new DomainError('ILLEGAL_STAGE', `publicity ended at ${endsAt}; objections are taken only while it is open`, { stage: state.stage, allowedActions: [] });
+  }
+  return decide(state, cmd);
+}
+
 function decideSubmit(state: BaseState | undefined, cmd: SubmitCommand): Emit {
   if (cmd.actor.role !== 'applicant') throw forbidden('only an applicant may apply');
   if (cmd.actor.org !== cmd.application.applicant.creditCode) throw forbidden('an applicant may only apply for its own organisation');

@@ -1,4 +1,4 @@
-import { Actor, applyEvents, BaseState, Command, decide, DomainError, pendingWork, nextDeadline, allowedActions } from '../../domain';
+import { Actor, admit, applyEvents, BaseState, Command, decide, DomainError, pendingWork, nextDeadline, allowedActions } from '../../domain';
 import { actors, application, CODE, OTHER_CODE } from './fixtures';
 
 // Given the commands a base has lived through, when one more arrives, then these events (or
@@ -30,7 +30,7 @@ const act = {
   conclude: (passed = true) => cmd(actors.officer, { type: 'conclude_review', passed, siteInspection: { date: '2026-11-27', summary: '属实' } }),
   approve: () => cmd(actors.leader, { type: 'approve_candidate', meeting: { date: '2026-11-28', minutes: '纪要' } }),
   schedule: () => cmd(actors.system, { type: 'schedule_publicity', firstDay: '2026-11-30', lastDay: '2026-12-04', endsAt: '2026-12-05T00:00:00.000+08:00' }),
-  object: (objectionId = 'o1') => cmd({ sub: 'public-x', name: '李四', role: 'public' }, { type: 'file_objection', objectionId, name: '李四', contact: '138', reason: '协议过期' }),
+  object: (objectionId = 'o1', at = AT) => cmd({ sub: 'public-x', name: '李四', role: 'public' }, { type: 'file_objection', objectionId, name: '李四', contact: '138', reason: '协议过期' }, at),
   close: () => cmd(actors.system, { type: 'close_publicity' }, '2026-12-05T00:00:00.000+08:00'),
   certify: () => cmd(actors.system, { type: 'certify', noticeYear: 2026, noticeSerial: 7 }, '2026-12-05T00:00:00.000+08:00'),
   startEvaluation: (round = '2027') => cmd(actors.officer, { type: 'start_evaluation', round }),
@@ -138,6 +138,19 @@ describe('publicity', () => {
     const s = given(submitted(), act.recommend(), act.review(), act.conclude(), act.approve(), act.schedule(), act.object());
     expect(stageAfter(s, cmd(actors.officer, { type: 'rule_objection', objectionId: 'o1', upheld: true, reason: '属实' }))).toBe('rejected');
     expect(refusal(s, cmd(actors.officer, { type: 'rule_objection', objectionId: 'nope', upheld: true })).code).toBe('INVALID');
+  });
+  test('an objection at or after 24:00 on the last day is refused on admission, though the timer that closes the window has not run', () => {
+    const s = inPublicity();
+    expect(admit(s, act.object('o1', '2026-12-04T23:59:59.999+08:00'))).toEqual([expect.objectContaining({ type: 'ObjectionFiled', objectionId: 'o1' })]);
+    let late: DomainError | undefined;
+    try {
+      admit(s, act.object('o2', '2026-12-05T00:00:00.000+08:00'));
+    } catch (err) {
+      late = err as DomainError;
+    }
+    expect([late?.code, late?.message, late?.details]).toEqual(['ILLEGAL_STAGE', expect.stringContaining('publicity ended at 2026-12-05T00:00:00.000+08:00'), { stage: 'publicity', allowedActions: [] }]);
+    // Replaying a history that took one before this rule, decide still applies it.
+    expect(when(s, act.object('o3', '2026-12-05T00:00:01.000+08:00'))).toEqual([expect.objectContaining({ type: 'ObjectionFiled', objectionId: 'o3' })]);
   });
   test('without a standing objection there is nothing to rule on', () => {
     expect(refusal(inPublicity(), cmd(actors.officer, { type: 'rule_objection', objectionId: 'o1', upheld: false })).code).toBe('ILLEGAL_STAGE');

@@ -1,7 +1,11 @@
 import { application, applicantToken, client, HttpClient, Reply, staff, today } from '../support/http';
 import { submit, TestBase, toPartyReview, toPublicity } from '../support/journeys';
 import { startStack, Stack } from '../support/stack';
-import { countWorkflows } from '../support/temporal';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ObjectionCommand } from '../../domain';
+import { workflowIdOf } from '../../workflows/ids';
+import { actUpdate } from '../../workflows/messages';
+import { countWorkflows, temporalClient } from '../support/temporal';
 import { tracer, Tracer } from '../support/traces';
 
 // Real time (TIME_SCALE 1): a publicity window stays open for days, so objections can pile up.
@@ -194,6 +198,28 @@ test('an objection resent with its Idempotency-Key is filed once and answers the
   // Without the key the same words are a new objection, refused now that publicity has ended.
   expect((await http.post(`/api/bases/${b.id}/objections`, body)).status).toBe(409);
   expect((await eventTypes(b.id)).filter((e) => e.type === 'ObjectionFiled')).toHaveLength(1);
+});
+
+test('an objection stamped at 24:00 on the last day is refused, though the timer that closes the window has not run yet', async () => {
+  // As if the worker had been down at midnight: the window is open in the workflow, the clock past it.
+  const b: TestBase = await submit(http);
+  await toPublicity(http, b);
+  const { endsAt } = (await http.get(`/api/bases/${b.id}`, staff.officer())).body.publicity;
+  const before = await traces.of(b.id);
+  const late: ObjectionCommand = {
+    type: 'file_objection', objectionId: 'late-1', name: '王五', contact: '13900000000', reason: '逾期', commandId: 'objection-late-1',
+    actor: { sub: 'public-late', name: '王五', role: 'public' }, at: endsAt,
+  };
+  const temporal = await temporalClient();
+  try {
+    const sent = temporal.workflow.getHandle(workflowIdOf(b.id)).executeUpdate(actUpdate, { args: [late], updateId: late.commandId });
+    await expect(sent).rejects.toThrow(WorkflowUpdateFailedError);
+    await expect(sent.catch((err) => err.cause)).resolves.toMatchObject({ type: 'ILLEGAL_STAGE', message: expect.stringContaining(`publicity ended at ${endsAt}`) });
+  } finally {
+    await temporal.connection.close();
+  }
+  expect(await traces.of(b.id)).toEqual(before);
+  expect((await http.get(`/api/bases/${b.id}`, staff.officer())).body.publicity.objections).toEqual([]);
 });
 
 describe('one Idempotency-Key with a different body', () => {
