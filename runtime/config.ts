@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { POLICY_VERSIONS, DEFAULT_POLICY_VERSION } from '../domain';
+import { POLICY_VERSIONS, DEFAULT_POLICY_VERSION, policyOf } from '../domain';
 import { TASK_QUEUE_DEFAULT } from '../workflows/ids';
 
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
@@ -66,6 +66,14 @@ const schema = z
     }
     if (c.NODE_ENV === 'production' && (!c.AUTH_JWT_SECRET || c.AUTH_JWT_SECRET === DEV_JWT_SECRET || c.AUTH_JWT_SECRET.length < 32)) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'production needs a real secret of at least 32 characters' });
+    }
+    // A base keeps the clock and the rules it ran under for life: a test setting in production would
+    // close real windows early, or judge real cases by rules nobody issued.
+    if (c.NODE_ENV === 'production' && c.TIME_SCALE > 1) {
+      ctx.addIssue({ code: 'custom', path: ['TIME_SCALE'], message: 'production runs in real time: 1 (faster clocks are for trying and testing)' });
+    }
+    if (c.NODE_ENV === 'production' && !policyOf(c.POLICY_VERSION).published) {
+      ctx.addIssue({ code: 'custom', path: ['POLICY_VERSION'], message: `${c.POLICY_VERSION} is an illustration, not a published issue of the measures; production takes ${POLICY_VERSIONS.filter((v) => policyOf(v).published).join(', ')}` });
     }
   });
 

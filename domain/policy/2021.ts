@@ -4,6 +4,7 @@ import { AGREEMENT_CLAUSES, MATERIAL_KINDS, Policy, RATINGS } from './types';
 export const POLICY_2021: Policy = {
   version: '2021',
   source: '郑科规〔2021〕3号《郑州市国际科技合作基地认定和管理办法》',
+  published: true,
   minYearsRegistered: 3,
   requiredMaterials: MATERIAL_KINDS,
   requiredClauses: AGREEMENT_CLAUSES,

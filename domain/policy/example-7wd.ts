@@ -9,5 +9,6 @@ export const POLICY_EXAMPLE_7WD: Policy = {
   ...POLICY_2021,
   version: 'example-7wd',
   source: '示例修订版（非正式文件）：公示期7个工作日',
+  published: false,
   publicityWorkingDays: 7,
 };

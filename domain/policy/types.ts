@@ -18,6 +18,8 @@ export interface Policy {
   version: string;
   /** The document the rules come from, for the audit trail. */
   source: string;
+  /** An issue of the measures the bureau published; an illustration is not, and production refuses it. */
+  published: boolean;
   minYearsRegistered: number;
   requiredMaterials: readonly MaterialKind[];
   requiredClauses: readonly AgreementClause[];

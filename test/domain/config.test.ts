@@ -68,6 +68,14 @@ describe('production', () => {
     expect(problems({ NODE_ENV: 'production', ...env })).toMatch(/AUTH_JWT_SECRET: production needs a real secret of at least 32 characters/);
   });
 
+  test.each([
+    ['a faster clock', { TIME_SCALE: '300000' }, /TIME_SCALE: production runs in real time: 1/, { TIME_SCALE: 300000 }],
+    ['the illustrative policy', { POLICY_VERSION: 'example-7wd' }, /POLICY_VERSION: example-7wd is an illustration, not a published issue of the measures; production takes 2021/, { POLICY_VERSION: 'example-7wd' }],
+  ])('refuses to start with %s, which would stay with every base it opened', (_, env, why, elsewhere) => {
+    expect(problems({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET, ...env })).toMatch(why);
+    expect(loadConfig({ NODE_ENV: 'development', ...env })).toMatchObject(elsewhere);
+  });
+
   test('starts with a real secret', () => {
     expect(loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET }).jwtSecret).toBe(SECRET);
   });
