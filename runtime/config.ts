@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { POLICY_VERSIONS, DEFAULT_POLICY_VERSION, policyOf } from '../domain';
 import { TASK_QUEUE_DEFAULT } from '../workflows/ids';
+import { LOG_LEVELS } from './log';
 
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
 
@@ -53,6 +54,8 @@ const schema = z
     // worker with ten thousand open bases well under 1 GB; the rest replay on their next decision.
     WORKER_MAX_CACHED_WORKFLOWS: int(1000, 0),
     WORKER_MAX_CONCURRENT_TASKS: int(100, 1),
+    // Read by the logger itself (which starts before the configuration); named here so a typo stops the start.
+    LOG_LEVEL: z.enum(LOG_LEVELS, `one of ${LOG_LEVELS.join(', ')}`).default('info'),
   })
   .superRefine((c, ctx) => {
     if (c.TEMPORAL_TLS_CERT && !c.TEMPORAL_TLS_KEY) {
@@ -78,6 +81,9 @@ const schema = z
   });
 
 export type Config = z.infer<typeof schema> & { jwtSecret: string };
+
+/** Every variable a worker or an API reads. */
+export const CONFIG_VARIABLES = Object.keys(schema.shape);
 
 export class ConfigError extends Error {}
 

@@ -2,6 +2,7 @@
 export type Logger = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 
 const RANK = { debug: 0, info: 1, warn: 2, error: 3 } as const;
+export const LOG_LEVELS = Object.keys(RANK) as (keyof typeof RANK)[];
 
 /** An Error shows its name, message and stack instead of `{}`; a bigint its digits instead of a throw. */
 function readable(_key: string, value: unknown): unknown {

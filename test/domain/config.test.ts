@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { ConfigError, DEV_JWT_SECRET, loadConfig } from '../../runtime/config';
+import { readFileSync } from 'node:fs';
+import { CONFIG_VARIABLES, ConfigError, DEV_JWT_SECRET, loadConfig } from '../../runtime/config';
 import { clusterOptions } from '../../scripts/cluster/options';
 
 // Every Temporal deployment is reached through the same variables: the local dev server, a
@@ -86,6 +87,23 @@ describe('production', () => {
       ['AUTH_JWT_SECRET', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_TLS_KEY', 'TIME_SCALE'],
     );
   });
+});
+
+test('docker-compose.yml passes every variable through to the workers and APIs, with the code defaults', () => {
+  // The workers' and the APIs' environment is the `x-app-env` block; HOST and PORT are the API container's own.
+  const text = readFileSync(path.join(__dirname, '../../docker-compose.yml'), 'utf8');
+  const block = text.slice(text.indexOf('x-app-env: &app-env'), text.indexOf('\n\n', text.indexOf('x-app-env: &app-env')));
+  const env = Object.fromEntries([...block.matchAll(/^ {2}([A-Z_]+): (.*)$/gm)].map((m) => [m[1], m[2]]));
+  const passed = Object.keys(env).filter((k) => env[k].startsWith(`\${${k}:`));
+  expect(passed.sort()).toEqual(CONFIG_VARIABLES.filter((v) => !['NODE_ENV', 'HOST', 'PORT'].includes(v)).sort());
+  const defaults = loadConfig({});
+  for (const k of ['PG_POOL_SIZE', 'REQUEST_TIMEOUT_MS', 'OBJECTIONS_PER_MINUTE', 'OUTSTANDING_SWEEP_MS', 'OUTSTANDING_GIVE_UP_MS', 'WORKER_MAX_CACHED_WORKFLOWS', 'WORKER_MAX_CONCURRENT_TASKS', 'TIME_SCALE', 'LOG_LEVEL'] as const) {
+    expect([k, env[k]]).toEqual([k, `\${${k}:-${defaults[k]}}`]);
+  }
+});
+
+test('an unknown LOG_LEVEL stops the start, naming the levels', () => {
+  expect(problems({ LOG_LEVEL: 'verbose' })).toMatch(/LOG_LEVEL: one of debug, info, warn, error/);
 });
 
 describe('the cluster topology (npm run cluster)', () => {
