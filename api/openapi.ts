@@ -114,7 +114,13 @@ export function openApiDocument() {
         },
         get: {
           summary: 'List bases from the read model (a district officer sees its district only)',
-          parameters: ['stage', 'district', 'rating', 'q', 'page', 'pageSize', 'sort', 'order'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
+          parameters: ['stage', 'district', 'rating', 'q', 'page', 'pageSize', 'sort', 'order'].map((name) => ({
+            name,
+            in: 'query',
+            required: false,
+            schema: { type: 'string' },
+            ...(name === 'stage' || name === 'rating' ? { description: 'One value, or several comma-separated for any of them (rating=excellent,qualified&stage=certified,evaluation: the bases Art. 12 puts first)' } : {}),
+          })),
           responses: { '200': ok('A page', { type: 'object', properties: { items: { type: 'array', items: ref('BaseView') }, total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' } } }), ...errors(401, 403, 422, 503) },
         },
       },

@@ -38,9 +38,11 @@ export async function getDecisionTarget(pool: Pool, id: string, commandId: strin
 }
 
 export interface BaseFilter {
-  stage?: Stage;
+  /** Any of these stages. */
+  stage?: Stage[];
   district?: string;
-  rating?: string;
+  /** Any of these latest ratings. */
+  rating?: string[];
   q?: string;
   creditCode?: string;
   sort: 'updatedAt' | 'submittedAt' | 'name';
@@ -55,9 +57,9 @@ export async function listBases(pool: Pool, f: BaseFilter): Promise<{ total: num
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, v: unknown) => where.push(sql.replace('?', `$${params.push(v)}`));
-  if (f.stage) add('stage = ?', f.stage);
+  if (f.stage) add('stage = ANY(?)', f.stage);
   if (f.district) add('district = ?', f.district);
-  if (f.rating) add('latest_rating = ?', f.rating);
+  if (f.rating) add('latest_rating = ANY(?)', f.rating);
   if (f.creditCode) add('credit_code = ?', f.creditCode);
   if (f.q) add(`applicant_name ILIKE ? ESCAPE '\\'`, `%${f.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`);
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';

@@ -7,10 +7,18 @@ const positive = (def: number, max: number) => z.coerce.number().int().min(1).ma
 /** A form or a URL template sends `stage=` for "any stage": a parameter with an empty value counts as not sent. */
 export const sentParams = (query: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(query).filter(([, v]) => v !== ''));
 
+/** `stage=certified,evaluation`: any of several values, comma-separated, each one known. */
+const anyOf = <T extends string>(values: readonly T[]) =>
+  z
+    .string()
+    .max(400)
+    .refine((s) => s.split(',').every((v) => (values as readonly string[]).includes(v)), `one or more of ${values.join(', ')}, comma-separated`)
+    .transform((s) => [...new Set(s.split(','))] as T[]);
+
 export const listQuerySchema = z.strictObject({
-  stage: z.enum(STAGES).optional(),
+  stage: anyOf(STAGES).optional(),
   district: z.string().max(12).refine(storable, STORABLE).optional(),
-  rating: z.enum(RATINGS).optional(),
+  rating: anyOf(RATINGS).optional(),
   q: z.string().trim().min(1).max(100).refine(storable, STORABLE).optional(),
   page: positive(1, 100_000),
   pageSize: positive(20, 100),

@@ -36,6 +36,10 @@ test('staff filter by stage, district, rating and the applicant\'s name, with pa
   expect((await list('stage=district_review')).items.map((b: any) => b.id).sort()).toEqual([ids.inJinshui, ids.inZhongyuan].sort());
   expect((await list('district=410102')).items.map((b: any) => b.id)).toEqual([ids.inZhongyuan]);
   expect((await list('rating=excellent')).items.map((b: any) => b.id)).toEqual([ids.excellent]);
+  // Several values mean any of them: Art. 12's excellent and qualified bases that hold their status, in one query.
+  expect((await list('rating=excellent,qualified&stage=certified,evaluation')).items.map((b: any) => b.id)).toEqual([ids.excellent]);
+  expect((await list('stage=district_review,certified&sort=submittedAt&order=asc')).items.map((b: any) => b.id)).toEqual([ids.inJinshui, ids.inZhongyuan, ids.excellent]);
+  expect((await list('stage=certified,revoked&rating=qualified')).items).toEqual([]);
   const one = (await http.get(`/api/bases/${ids.inZhongyuan}`, staff.officer())).body;
   expect((await list(`q=${encodeURIComponent(one.applicant.name.slice(4, 10))}`)).items.map((b: any) => b.id)).toEqual([ids.inZhongyuan]);
   const page1 = await list('pageSize=2&page=1&sort=submittedAt&order=asc');
@@ -54,6 +58,8 @@ test('bad filters are refused naming the parameter', async () => {
   const r = await http.get('/api/bases?stage=nope&pageSize=500&colour=red', staff.officer());
   expect(r.status).toBe(422);
   expect(r.body.errors.map((e: any) => e.path).sort()).toEqual(['query', 'query.pageSize', 'query.stage'].sort());
+  const oneBad = await http.get('/api/bases?stage=certified,nope&rating=excellent,', staff.officer());
+  expect([oneBad.status, oneBad.body.errors.map((e: any) => e.path).sort()]).toEqual([422, ['query.rating', 'query.stage']]);
 });
 
 /** The workflow ids Temporal lists for a query, once it lists any (visibility lags the history a little). */
