@@ -10,6 +10,7 @@ import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { historyRoutes } from './routes/history';
 import { methodNotAllowed } from './method-not-allowed';
+import { openApiDocument } from './openapi';
 import { referenceRoutes } from './routes/reference';
 import { securityHeaders } from './security-headers';
 import { serverTiming } from './server-timing';
@@ -39,12 +40,14 @@ export function createApp(deps: ApiDeps): Express {
   app.use(serverTiming);
   app.use(securityHeaders);
   app.use(healthRoutes(deps, gate));
-  app.use(docsRoutes());
+  // The served contract is also the list of routes whose other methods are 405.
+  const doc = openApiDocument();
+  app.use(docsRoutes(doc));
   app.use(referenceRoutes(deps));
   app.use(basesRoutes(deps, gate));
   app.use(actionRoutes(deps, gate));
   app.use(historyRoutes(deps));
-  app.use(methodNotAllowed());
+  app.use(methodNotAllowed(doc.paths));
   app.use((req, _res, next) => next(notFound(`no route ${req.method} ${req.path}`)));
   app.use(
     problemHandler(

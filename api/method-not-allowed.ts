@@ -1,5 +1,4 @@
 import { RequestHandler } from 'express';
-import { openApiDocument } from './openapi';
 import { Problem } from './problem';
 
 /** `/api/bases/{id}` as a pattern that matches one path segment where the template has a parameter. */
@@ -10,8 +9,8 @@ const patternOf = (template: string) => new RegExp(`^${template.replace(/\{[^/}]
  * RFC 9110 asks; unknown paths fall through to 404. The OpenAPI document is the one list of routes
  * and methods, so this cannot drift from what the routes serve without the document drifting too.
  */
-export function methodNotAllowed(): RequestHandler {
-  const routes = Object.entries(openApiDocument().paths).map(([template, ops]) => {
+export function methodNotAllowed(paths: Record<string, object>): RequestHandler {
+  const routes = Object.entries(paths).map(([template, ops]) => {
     const methods = Object.keys(ops).map((m) => m.toUpperCase());
     if (methods.includes('GET')) methods.push('HEAD');
     return { pattern: patternOf(template), allow: methods.join(', ') };

@@ -27,11 +27,13 @@ async function answerOfMade(deps: ApiDeps, baseId: string, commandId: string, ac
   return then && toView(then, actor);
 }
 
+const closedBase = (stage: string) => conflict(`the base is ${stage}`, stage, []);
+
 /** The answer a decision gets without going to Temporal, if any: its own if it was made; 409 from a closed base. */
 async function answerWithoutTemporal(deps: ApiDeps, base: DecisionTarget, commandId: string, actor: Actor): Promise<BaseView | undefined> {
   const made = base.known ? await answerOfMade(deps, base.id, commandId, actor) : undefined;
   if (made) return made;
-  if (isTerminal(base.stage)) throw conflict(`the base is ${base.stage}`, base.stage, []);
+  if (isTerminal(base.stage)) throw closedBase(base.stage);
   return undefined;
 }
 
@@ -45,10 +47,10 @@ async function closedMeanwhile(deps: ApiDeps, baseId: string, cmd: { commandId: 
   if (now && isTerminal(now.stage)) {
     const made = await answerOfMade(deps, baseId, cmd.commandId, cmd.actor);
     if (made) return made;
-    throw conflict(`the base is ${now.stage}`, now.stage, []);
+    throw closedBase(now.stage);
   }
   const { stage } = await deps.gateway.closedView(baseId).catch(() => ({ stage: undefined }));
-  if (stage && isTerminal(stage)) throw conflict(`the base is ${stage}`, stage, []);
+  if (stage && isTerminal(stage)) throw closedBase(stage);
   throw err;
 }
 

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import express, { Router } from 'express';
-import { openApiDocument } from '../openapi';
 
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>郑州市国际科技合作基地 API</title>
@@ -8,9 +7,8 @@ const PAGE = `<!doctype html>
 <body><div id="ui"></div>
 <script src="/docs/assets/swagger-ui-bundle.js"></script><script src="/docs/init.js"></script></body></html>`;
 
-export function docsRoutes(): Router {
+export function docsRoutes(doc: object): Router {
   const r = Router();
-  const doc = openApiDocument();
   r.get('/openapi.json', (_req, res) => {
     res.json(doc);
   });
