@@ -98,8 +98,10 @@ function stateProblems(state: BaseState, cmd: ActionCommand): FieldProblem[] {
     }
     case 'submit_annual_report': {
       if (state.annualReports.some((r) => r.year === cmd.year)) return [{ path: 'year', message: `the ${cmd.year} report is already in` }];
-      const since = state.certification ? yearOf(shanghaiDate(state.certification.certifiedAt)) : 0;
-      return cmd.year < since ? [{ path: 'year', message: `the base was recognised in ${since}` }] : [];
+      // Any year of the host's own since it was registered: a base recognised in January still
+      // reports the year it applied with, and the measures set no earlier bound.
+      const since = yearOf(state.application.applicant.registeredOn);
+      return cmd.year < since ? [{ path: 'year', message: `the organisation was registered in ${since}` }] : [];
     }
     case 'start_evaluation':
       return state.evaluations.some((e) => e.round === cmd.round) ? [{ path: 'round', message: `round ${cmd.round} already held` }] : [];

@@ -51,7 +51,7 @@ export function notificationsFor(r: EventRecord, s: BaseState): Notification[] {
       return to([applicant, district], '评估结果', `${name}评估结果：${label}。${e.opinion ?? ''}`);
     }
     case 'RectificationStarted':
-      return to([applicant, district], '限期整改', `${name}评估不合格，须在${e.dueAt.slice(0, 10)}前完成整改，期满后复评。`);
+      return to([applicant, district], '限期整改', `${name}评估不合格，限期整改${policyOf(s.policyVersion).rectificationYears}年，整改期至${e.dueAt}止，期满后复评。`);
     case 'RectificationEnded':
       return to([applicant, district, bureau], '整改期满，进入复评', `${name}整改期已满，进入复评。`);
     case 'Revoked':

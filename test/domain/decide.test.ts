@@ -1,4 +1,4 @@
-import { Actor, admit, applyEvents, BaseState, Command, decide, DomainError, pendingWork, nextDeadline, allowedActions } from '../../domain';
+import { Actor, admit, applyEvents, BaseState, Command, decide, DomainError, pendingWork, nextDeadline, allowedActions, notificationsFor } from '../../domain';
 import { actors, application, CODE, OTHER_CODE } from './fixtures';
 
 // Given the commands a base has lived through, when one more arrives, then these events (or
@@ -167,6 +167,14 @@ describe('evaluation and rectification (Arts. 9-11)', () => {
     expect(events.map((e) => e.type)).toEqual(['Rated', 'RectificationStarted']);
     expect(events[1]).toMatchObject({ dueAt: '2028-06-01T09:30:00.000+08:00' });
   });
+  test("the rectification letter names the moment the system's clock ends it, not the day before", () => {
+    const s = given(...commandsToCertified(), act.startEvaluation());
+    const { state, records } = applyEvents(s, when(s, act.rate('unqualified')));
+    const letters = records.flatMap((r) => notificationsFor(r, state!)).filter((l) => l.subject === '限期整改');
+    expect(nextDeadline(state!)).toMatchObject({ kind: 'end_rectification', dueAt: '2028-06-01T09:30:00.000+08:00' });
+    expect(letters.map((l) => l.recipient.kind)).toEqual(['applicant', 'district']);
+    for (const l of letters) expect(l.body).toContain('整改期至2028-06-01T09:30:00.000+08:00止');
+  });
   test('the end of rectification brings re-evaluation; unqualified again revokes', () => {
     const s = given(...commandsToCertified(), act.startEvaluation(), act.rate('unqualified'), cmd(actors.system, { type: 'end_rectification' }));
     expect(s.stage).toBe('re_evaluation');
@@ -177,6 +185,21 @@ describe('evaluation and rectification (Arts. 9-11)', () => {
     const s = given(...commandsToCertified(), cmd(actors.applicant, { type: 'submit_annual_report', year: 2026, indicators: {} }));
     expect(refusal(s, cmd(actors.applicant, { type: 'submit_annual_report', year: 2026, indicators: {} })).details.errors?.[0].path).toBe('year');
     expect(refusal(s, cmd(actors.applicant, { type: 'submit_annual_report', year: 2027, indicators: {} })).code).toBe('INVALID');
+  });
+  test('a base recognised in January reports the year it applied with, not a year before its registration', () => {
+    const newYear = '2027-01-01T00:00:00.000+08:00';
+    const january = '2027-01-04T10:00:00.000+08:00';
+    const s = given(
+      submitted(), act.recommend(), act.review(), act.conclude(), act.approve(),
+      cmd(actors.system, { type: 'schedule_publicity', firstDay: '2026-12-25', lastDay: '2026-12-31', endsAt: newYear }),
+      cmd(actors.system, { type: 'close_publicity' }, newYear),
+      cmd(actors.system, { type: 'certify', noticeYear: 2027, noticeSerial: 1 }, newYear),
+      cmd(actors.applicant, { type: 'submit_annual_report', year: 2026, indicators: {} }, january),
+    );
+    expect(s.certification?.certifiedAt).toBe(newYear);
+    expect(s.annualReports.map((r) => r.year)).toEqual([2026]);
+    const before = refusal(s, cmd(actors.applicant, { type: 'submit_annual_report', year: 2020, indicators: {} }, january));
+    expect(before.details.errors).toEqual([{ path: 'year', message: 'the organisation was registered in 2021' }]);
   });
   test('a round is held once', () => {
     const s = given(...commandsToCertified(), act.startEvaluation('2027'), act.rate('qualified'));

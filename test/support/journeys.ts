@@ -36,12 +36,15 @@ export const publicitySteps = (): Step[] => [
 
 async function take(http: HttpClient, b: TestBase, steps: Step[]): Promise<any> {
   let last;
-  for (const s of steps) {
-    const r = await http.act(b.id, s.who(b), s.type, s.extra);
-    if (r.status !== 200 || r.body.stage !== s.stage) throw new Error(`${s.type} answered ${r.status} ${r.text}`);
-    last = r.body;
-  }
+  for (const s of steps) last = await step(http, b, s.who(b), s.type, s.extra, s.stage);
   return last;
+}
+
+/** One decision that must be taken: anything but 200 in the stage named stops the journey. */
+export async function step(http: HttpClient, b: TestBase, token: string, type: string, extra: object, stage: string): Promise<any> {
+  const r = await http.act(b.id, token, type, extra);
+  if (r.status !== 200 || r.body.stage !== stage) throw new Error(`${type} answered ${r.status} ${r.text}`);
+  return r.body;
 }
 
 /** The decisions that take a base from district review to publicity, each asserted on the way. */
@@ -57,8 +60,9 @@ export async function toCertified(http: HttpClient, b: TestBase): Promise<any> {
 
 export async function rate(http: HttpClient, b: TestBase, rating: string, round = '2026') {
   const officer = staff.officer();
-  const start = await http.act(b.id, officer, 'start_evaluation', { round });
-  if (start.status !== 200) throw new Error(`start_evaluation answered ${start.status} ${start.text}`);
-  await http.act(b.id, b.token, 'submit_evaluation_report', { indicators: INDICATORS });
-  return http.act(b.id, officer, 'rate', { rating, opinion: '评估意见' });
+  await step(http, b, officer, 'start_evaluation', { round }, 'evaluation');
+  await step(http, b, b.token, 'submit_evaluation_report', { indicators: INDICATORS }, 'evaluation');
+  const r = await http.act(b.id, officer, 'rate', { rating, opinion: '评估意见' });
+  if (r.status !== 200) throw new Error(`rate answered ${r.status} ${r.text}`);
+  return r;
 }

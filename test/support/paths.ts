@@ -1,5 +1,5 @@
 import { client, HttpClient, INDICATORS, staff, today } from './http';
-import { rate, submit, TestBase, toCertified, toPublicity } from './journeys';
+import { rate, step, submit, TestBase, toCertified, toPublicity } from './journeys';
 
 /** A stack's HTTP client and the way to take the current year's holiday schedule away. */
 export interface PathContext {
@@ -11,8 +11,8 @@ export interface PathContext {
 }
 
 const officer = staff.officer;
-const rule = (b: TestBase, http: HttpClient, objectionId: string, upheld: boolean) =>
-  http.act(b.id, officer(), 'rule_objection', { objectionId, upheld, reason: upheld ? '异议属实' : '经核实不属实' });
+const rule = (b: TestBase, http: HttpClient, objectionId: string, upheld: boolean, stage: string) =>
+  step(http, b, officer(), 'rule_objection', { objectionId, upheld, reason: upheld ? '异议属实' : '经核实不属实' }, stage);
 const object = async (http: HttpClient, b: TestBase) => (await http.post(`/api/bases/${b.id}/objections`, { name: '李四', contact: '13800000000', reason: '协议已过期' })).body.id;
 
 /**
@@ -25,7 +25,7 @@ export const PATHS: Record<string, { ends: string; drive(c: PathContext): Promis
     async drive({ http }) {
       const b = await submit(http);
       await toCertified(http, b);
-      await http.act(b.id, b.token, 'submit_annual_report', { year: Number(today().slice(0, 4)), indicators: INDICATORS });
+      await step(http, b, b.token, 'submit_annual_report', { year: Number(today().slice(0, 4)), indicators: INDICATORS }, 'certified');
       await rate(http, b, 'qualified');
       return b;
     },
@@ -34,9 +34,9 @@ export const PATHS: Record<string, { ends: string; drive(c: PathContext): Promis
     ends: 'rejected',
     async drive({ http }) {
       const b = await submit(http);
-      await http.act(b.id, staff.district(), 'return', { reason: '材料不全' });
-      await http.act(b.id, b.token, 'resubmit', { application: b.app });
-      await http.act(b.id, staff.district(), 'decline', { reason: '不符合优先领域' });
+      await step(http, b, staff.district(), 'return', { reason: '材料不全' }, 'returned');
+      await step(http, b, b.token, 'resubmit', { application: b.app }, 'district_review');
+      await step(http, b, staff.district(), 'decline', { reason: '不符合优先领域' }, 'rejected');
       return b;
     },
   },
@@ -44,8 +44,8 @@ export const PATHS: Record<string, { ends: string; drive(c: PathContext): Promis
     ends: 'withdrawn',
     async drive({ http }) {
       const b = await submit(http);
-      await http.act(b.id, staff.district(), 'recommend', {});
-      await http.act(b.id, b.token, 'withdraw', { reason: '合作调整' });
+      await step(http, b, staff.district(), 'recommend', {}, 'expert_review');
+      await step(http, b, b.token, 'withdraw', { reason: '合作调整' }, 'withdrawn');
       return b;
     },
   },
@@ -53,9 +53,9 @@ export const PATHS: Record<string, { ends: string; drive(c: PathContext): Promis
     ends: 'rejected',
     async drive({ http }) {
       const b = await submit(http);
-      await http.act(b.id, staff.district(), 'recommend', {});
-      await http.act(b.id, staff.expert(1), 'record_review', { score: 40, opinion: '基础薄弱' });
-      await http.act(b.id, officer(), 'conclude_review', { passed: false, opinion: '未通过' });
+      await step(http, b, staff.district(), 'recommend', {}, 'expert_review');
+      await step(http, b, staff.expert(1), 'record_review', { score: 40, opinion: '基础薄弱' }, 'expert_review');
+      await step(http, b, officer(), 'conclude_review', { passed: false, opinion: '未通过' }, 'rejected');
       return b;
     },
   },
@@ -63,10 +63,10 @@ export const PATHS: Record<string, { ends: string; drive(c: PathContext): Promis
     ends: 'rejected',
     async drive({ http }) {
       const b = await submit(http);
-      await http.act(b.id, staff.district(), 'recommend', {});
-      await http.act(b.id, staff.expert(1), 'record_review', { score: 75 });
-      await http.act(b.id, officer(), 'conclude_review', { passed: true, siteInspection: { date: today(), summary: '属实' } });
-      await http.act(b.id, staff.leader(), 'reject_candidate', { meeting: { date: today(), minutes: '纪要' }, reason: '名额有限' });
+      await step(http, b, staff.district(), 'recommend', {}, 'expert_review');
+      await step(http, b, staff.expert(1), 'record_review', { score: 75 }, 'expert_review');
+      await step(http, b, officer(), 'conclude_review', { passed: true, siteInspection: { date: today(), summary: '属实' } }, 'party_review');
+      await step(http, b, staff.leader(), 'reject_candidate', { meeting: { date: today(), minutes: '纪要' }, reason: '名额有限' }, 'rejected');
       return b;
     },
   },
@@ -75,7 +75,7 @@ export const PATHS: Record<string, { ends: string; drive(c: PathContext): Promis
     async drive({ slow }) {
       const b = await submit(slow);
       await toPublicity(slow, b);
-      await rule(b, slow, await object(slow, b), true);
+      await rule(b, slow, await object(slow, b), true, 'rejected');
       return b;
     },
   },
@@ -86,7 +86,7 @@ export const PATHS: Record<string, { ends: string; drive(c: PathContext): Promis
       await toPublicity(slow, b);
       const id = await object(slow, b);
       await slow.waitStage(b.id, officer(), 'objection_review', 120_000);
-      await rule(b, slow, id, false);
+      await rule(b, slow, id, false, 'certified');
       return b;
     },
   },
@@ -96,9 +96,9 @@ export const PATHS: Record<string, { ends: string; drive(c: PathContext): Promis
       const b = await submit(http);
       await toCertified(http, b);
       await rate(http, b, 'unqualified');
-      await http.act(b.id, b.token, 'submit_rectification_report', { summary: '已整改' });
+      await step(http, b, b.token, 'submit_rectification_report', { summary: '已整改' }, 'rectification');
       await http.waitStage(b.id, officer(), 're_evaluation');
-      await http.act(b.id, officer(), 'rate', { rating: 'qualified', opinion: '整改到位' });
+      await step(http, b, officer(), 'rate', { rating: 'qualified', opinion: '整改到位' }, 'certified');
       return b;
     },
   },
@@ -109,7 +109,7 @@ export const PATHS: Record<string, { ends: string; drive(c: PathContext): Promis
       await toCertified(http, b);
       await rate(http, b, 'unqualified');
       await http.waitStage(b.id, officer(), 're_evaluation');
-      await http.act(b.id, officer(), 'rate', { rating: 'unqualified', opinion: '复评仍不合格' });
+      await step(http, b, officer(), 'rate', { rating: 'unqualified', opinion: '复评仍不合格' }, 'revoked');
       return b;
     },
   },
@@ -118,7 +118,7 @@ export const PATHS: Record<string, { ends: string; drive(c: PathContext): Promis
     async drive({ http }) {
       const b = await submit(http);
       await toCertified(http, b);
-      await http.act(b.id, staff.leader(), 'revoke', { reason: '列入失信名单' });
+      await step(http, b, staff.leader(), 'revoke', { reason: '列入失信名单' }, 'revoked');
       return b;
     },
   },
