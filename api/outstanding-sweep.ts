@@ -1,4 +1,4 @@
-import { claimStale, dropOutstanding } from '../store/outstanding';
+import { claimStale, dropOutstanding, Outstanding } from '../store/outstanding';
 import { isDecisionAnswer } from '../workflows/messages';
 import { ApiDeps } from './deps';
 import { writeAnswer } from './record-decision';
@@ -7,6 +7,7 @@ export interface SweepResult {
   written: number;
   dropped: number;
   waiting: number;
+  failed: number;
 }
 
 /**
@@ -14,22 +15,32 @@ export interface SweepResult {
  * answer and the write): the history holds the answer, which is written as the API would have.
  */
 export async function sweepOutstanding(deps: ApiDeps): Promise<SweepResult> {
-  const result: SweepResult = { written: 0, dropped: 0, waiting: 0 };
+  const result: SweepResult = { written: 0, dropped: 0, waiting: 0, failed: 0 };
   const every = deps.config.OUTSTANDING_SWEEP_MS;
   for (const o of await claimStale(deps.pool, 2 * deps.config.REQUEST_TIMEOUT_MS, every)) {
-    const outcome = await deps.gateway.updateOutcome(o.baseId, o.updateId);
-    if (outcome.kind === 'answered' && isDecisionAnswer(outcome.answer)) {
-      await writeAnswer(deps, o.baseId, o.updateId, outcome.answer);
-      result.written += 1;
-      deps.log('warn', 'outstanding decision written from the history', { baseId: o.baseId, updateId: o.updateId, sentAt: o.sentAt.toISOString() });
-    } else if (outcome.kind !== 'absent' || (!outcome.taskPending && Date.now() - o.sentAt.getTime() > deps.config.OUTSTANDING_GIVE_UP_MS)) {
-      await dropOutstanding(deps.pool, o.baseId, o.updateId);
-      result.dropped += 1;
-    } else {
-      result.waiting += 1;
+    // One row that fails every round must not hold back the rows claimed after it.
+    try {
+      result[await finish(deps, o)] += 1;
+    } catch (err) {
+      result.failed += 1;
+      deps.log('warn', 'outstanding decision not finished; the next round retries it', { baseId: o.baseId, updateId: o.updateId, error: String(err) });
     }
   }
   return result;
+}
+
+async function finish(deps: ApiDeps, o: Outstanding): Promise<'written' | 'dropped' | 'waiting'> {
+  const outcome = await deps.gateway.updateOutcome(o.baseId, o.updateId);
+  if (outcome.kind === 'answered' && isDecisionAnswer(outcome.answer)) {
+    await writeAnswer(deps, o.baseId, o.updateId, outcome.answer);
+    deps.log('warn', 'outstanding decision written from the history', { baseId: o.baseId, updateId: o.updateId, sentAt: o.sentAt.toISOString() });
+    return 'written';
+  }
+  if (outcome.kind !== 'absent' || (!outcome.taskPending && Date.now() - o.sentAt.getTime() > deps.config.OUTSTANDING_GIVE_UP_MS)) {
+    await dropOutstanding(deps.pool, o.baseId, o.updateId);
+    return 'dropped';
+  }
+  return 'waiting';
 }
 
 export function startOutstandingSweep(deps: ApiDeps): () => void {

@@ -6,7 +6,7 @@ import type { baseWorkflow, BaseWorkflowInput } from '../workflows/base.workflow
 import { CODE_GENERATION } from '../workflows/generation';
 import { readyUpdateId, workflowIdOf } from '../workflows/ids';
 import { startingSearchAttributes } from '../workflows/search-attributes';
-import { actUpdate, calendarLoadedSignal, readyUpdate, UpdateAnswer } from '../workflows/messages';
+import { actUpdate, calendarLoadedSignal, isDecisionAnswer, readyUpdate, UpdateAnswer } from '../workflows/messages';
 import { isNotFound, isTaskRecovering, isTransientRefusal } from './dependency-errors';
 import { retryUntil } from './retry';
 import type { Logger } from '../runtime/log';
@@ -97,16 +97,20 @@ export class TemporalGateway {
   async updateOutcome(baseId: string, updateId: string): Promise<UpdateOutcome> {
     const latest = await this.describeLatest(baseId);
     if (!latest) return { kind: 'absent', taskPending: false };
+    let newest: UpdateOutcome | undefined;
     for (const run of await this.runsFrom(baseId, latest.runId)) {
       for (const e of run.events) {
         const done = e.workflowExecutionUpdateCompletedEventAttributes;
         if (done?.meta?.updateId !== updateId) continue;
         const payload = done.outcome?.success?.payloads?.[0];
-        if (!payload) return { kind: 'refused' };
-        return { kind: 'answered', answer: defaultPayloadConverter.fromPayload(payload as never) as UpdateAnswer };
+        const outcome: UpdateOutcome = payload ? { kind: 'answered', answer: defaultPayloadConverter.fromPayload(payload as never) as UpdateAnswer } : { kind: 'refused' };
+        // A resend taken by a later run (after continue-as-new) is answered without the records:
+        // the run that made the decision holds them, further back.
+        if (outcome.kind === 'answered' && isDecisionAnswer(outcome.answer) && outcome.answer.records.length) return outcome;
+        newest ??= outcome;
       }
     }
-    return { kind: 'absent', taskPending: latest.status.name === 'RUNNING' && !!latest.raw.pendingWorkflowTask };
+    return newest ?? { kind: 'absent', taskPending: latest.status.name === 'RUNNING' && !!latest.raw.pendingWorkflowTask };
   }
 
   /** A closed base as its workflow ended it (following continue-as-new to the last run). */

@@ -1,0 +1,87 @@
+import { Client } from '@temporalio/client';
+import { idFor } from '../../api/idempotency';
+import { formatInstant, PersonCommand } from '../../domain';
+import { workflowIdOf } from '../../workflows/ids';
+import { actUpdate } from '../../workflows/messages';
+import { client, HttpClient, staff } from '../support/http';
+import { submit, TestBase } from '../support/journeys';
+import { until } from '../support/poll';
+import { loggedLines, startStack, Stack } from '../support/stack';
+import { temporalClient } from '../support/temporal';
+
+// Decisions applied and never written, in the rarer circumstances: a base continued as new before
+// the resend arrived, and a row the sweep can never finish claimed ahead of one it can.
+jest.setTimeout(180_000);
+let stack: Stack;
+let http: HttpClient;
+let temporal: Client;
+beforeAll(async () => {
+  // Runs continue as new after 20 events; a decision is outstanding after 2 × 2 s, and the sweep
+  // looks every 300 ms.
+  stack = await startStack('outstanding-edges', { env: { CONTINUE_AS_NEW_AFTER_EVENTS: '20', REQUEST_TIMEOUT_MS: '2000', OUTSTANDING_SWEEP_MS: '300' } });
+  http = client(stack.url);
+  temporal = await temporalClient();
+});
+afterAll(async () => {
+  await temporal?.connection.close();
+  await stack?.stop();
+});
+
+const district = { sub: 'district-410105', name: '区县科技局经办人', role: 'district_officer', district: '410105' } as const;
+const sendBehindTheApi = (b: TestBase, commandId: string) =>
+  temporal.workflow
+    .getHandle(workflowIdOf(b.id))
+    .executeUpdate(actUpdate, { args: [{ type: 'recommend', comment: '推荐', actor: district, at: formatInstant(Date.now()), commandId } as PersonCommand], updateId: commandId });
+const eventsOf = async (baseId: string) => (await stack.pool.query('SELECT type FROM base_events WHERE base_id = $1 ORDER BY seq', [baseId])).rows.map((r) => r.type);
+const owed = async (baseId: string) => (await stack.pool.query('SELECT count(*)::int AS n FROM outstanding_decisions WHERE base_id = $1', [baseId])).rows[0].n;
+
+test('a resend of a decision never written, after the base continued as new, is answered and written from the run that made it', async () => {
+  const b = await submit(http);
+  const key = 'recommend-then-continued';
+  const commandId = `act-${idFor(key, 'act', b.id, district.sub)}`;
+  const handle = temporal.workflow.getHandle(workflowIdOf(b.id));
+  // The API that sent it died before writing the answer.
+  await sendBehindTheApi(b, commandId);
+  const firstRun = (await handle.describe()).runId;
+
+  // Reviews go on through the API until the base's run continues as new.
+  let expert = 0;
+  while ((await handle.describe()).runId === firstRun) {
+    expect(++expert).toBeLessThan(10);
+    const r = await http.act(b.id, staff.expert(expert), 'record_review', { score: 80 });
+    expect(r.status).toBe(200);
+  }
+
+  const resend = await http.act(b.id, staff.district(), 'recommend', { comment: '推荐' }, { 'idempotency-key': key });
+  expect([resend.status, resend.body.stage]).toEqual([200, 'expert_review']);
+  const events = (await stack.pool.query('SELECT type, command_id FROM base_events WHERE base_id = $1 ORDER BY seq', [b.id])).rows;
+  expect(events.filter((e) => e.type === 'Recommended')).toEqual([{ type: 'Recommended', command_id: commandId }]);
+  expect(events.filter((e) => e.type === 'ReviewRecorded')).toHaveLength(expert);
+  expect(await owed(b.id)).toBe(0);
+});
+
+test('a row the sweep cannot finish does not hold back the rows claimed after it', async () => {
+  // A base whose events PostgreSQL refuses for good (a trigger stands in for a constraint), its
+  // lost decision noted a minute earlier, so that every round claims it first.
+  const poisoned = await submit(http);
+  await stack.pool.query(`CREATE FUNCTION refuse_poisoned() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'refused for the test' USING ERRCODE = 'check_violation'; END $$`);
+  await stack.pool.query(`CREATE TRIGGER refuse_poisoned BEFORE INSERT ON base_events FOR EACH ROW
+    WHEN (NEW.base_id = '${poisoned.id}') EXECUTE FUNCTION refuse_poisoned()`);
+  try {
+    await stack.pool.query("INSERT INTO outstanding_decisions (base_id, update_id, sent_at) VALUES ($1, $2, now() - interval '1 minute')", [poisoned.id, `act-lost-${poisoned.id}`]);
+    await sendBehindTheApi(poisoned, `act-lost-${poisoned.id}`);
+    const b = await submit(http);
+    await stack.pool.query('INSERT INTO outstanding_decisions (base_id, update_id) VALUES ($1, $2)', [b.id, `act-lost-${b.id}`]);
+    await sendBehindTheApi(b, `act-lost-${b.id}`);
+    const written = await until('the lost decision written past the poisoned row', () => eventsOf(b.id), (e) => e.includes('Recommended'), 60_000);
+    expect(written).toEqual(['Submitted', 'Recommended']);
+    expect(await owed(b.id)).toBe(0);
+    expect([await eventsOf(poisoned.id), await owed(poisoned.id)]).toEqual([['Submitted'], 1]);
+    const failure = (lines: string[]) => lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'outstanding decision not finished; the next round retries it');
+    const lines = await until('the unfinished row logged', async () => loggedLines(stack, 'api'), (l) => failure(l) !== undefined, 10_000);
+    expect(failure(lines)).toMatchObject({ level: 'warn', baseId: poisoned.id, error: expect.stringContaining('refused for the test') });
+  } finally {
+    await stack.pool.query('DROP TRIGGER refuse_poisoned ON base_events; DROP FUNCTION refuse_poisoned()');
+  }
+});
