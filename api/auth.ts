@@ -1,18 +1,19 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { RequestHandler } from 'express';
 import { z } from 'zod';
-import { Actor, ROLES } from '../domain';
+import { Actor, ROLES, storable, STORABLE } from '../domain';
 import { unauthorized } from './problem';
 
 const CLOCK_SKEW_SEC = 30;
 
 const claimsSchema = z
   .object({
-    sub: z.string().min(1).max(128),
-    name: z.string().min(1).max(100),
+    // Claims go into every event and the base's state: one PostgreSQL cannot store would stall the base.
+    sub: z.string().min(1).max(128).refine(storable, `sub ${STORABLE}`),
+    name: z.string().min(1).max(100).refine(storable, `name ${STORABLE}`),
     role: z.enum(ROLES),
-    org: z.string().max(18).optional(),
-    district: z.string().max(12).optional(),
+    org: z.string().max(18).refine(storable, `org ${STORABLE}`).optional(),
+    district: z.string().max(12).refine(storable, `district ${STORABLE}`).optional(),
     exp: z.number(),
     nbf: z.number().optional(),
     iat: z.number().optional(),

@@ -6,6 +6,7 @@ export * from './districts';
 export * from './eligibility';
 export * from './errors';
 export * from './policy';
+export * from './storable';
 export * from './time';
 export * from './base/apply';
 export * from './base/commands';

@@ -15,6 +15,13 @@ export function isIsoDate(s: string): boolean {
   return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
 }
 
+const INSTANT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** An ISO-8601 instant with its offset, as commands carry their clock. */
+export function isIsoInstant(s: unknown): s is IsoInstant {
+  return typeof s === 'string' && INSTANT_RE.test(s) && isIsoDate(s.slice(0, 10)) && Number.isFinite(Date.parse(s));
+}
+
 function parts(date: IsoDate): [number, number, number] {
   const m = DATE_RE.exec(date);
   if (!m) throw new RangeError(`not a date: ${date}`);

@@ -5,6 +5,7 @@ import {
   BaseView,
   Command,
   admit,
+  admitSignalled,
   decide,
   DomainError,
   DomainEvent,
@@ -263,7 +264,7 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
     const cmd = { ...raw, at: raw.at ?? formatInstant(Date.now()), commandId: raw.commandId ?? `signal-${wf.uuid4()}` } as PersonCommand;
     if (recent.includes(cmd.commandId)) return;
     try {
-      decide(state, cmd);
+      admitSignalled(state, cmd);
     } catch (err) {
       wf.log.warn('signalled command refused', { type: cmd.type, actor: cmd.actor, error: String(err) });
       return;

@@ -1,11 +1,7 @@
 import { z } from 'zod';
-import { isIsoDate } from '../../domain';
+import { isIsoDate, storable, STORABLE } from '../../domain';
 
-// PostgreSQL stores neither NUL nor half of a surrogate pair (jsonb refuses both): a decision
-// carrying one would be accepted by the workflow and then never persist, stalling the base.
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-export const storable = (s: string) => !UNSTORABLE.test(s);
-export const STORABLE = 'contains a character that cannot be stored (NUL or an unpaired surrogate)';
+export { storable, STORABLE };
 
 /** A required piece of text with a ceiling, so nothing unbounded reaches a workflow's history. */
 export const text = (max: number) =>

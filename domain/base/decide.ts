@@ -1,7 +1,8 @@
 import { eligibilityProblems } from '../eligibility';
 import { DomainError, forbidden, FieldProblem, illegalStage, ineligible, invalid } from '../errors';
 import { policyOf } from '../policy';
-import { addYearsToInstant, shanghaiDate, yearOf } from '../time';
+import { allStorable, STORABLE } from '../storable';
+import { addYearsToInstant, isIsoInstant, shanghaiDate, yearOf } from '../time';
 import { ActionCommand, Command, CommandMeta, ObjectionCommand, SubmitCommand, SystemCommand } from './commands';
 import { DomainEvent } from './events';
 import { acceptsObjections, allowedActions, authorize, isOnOffer, scopeOf } from './rules';
@@ -35,6 +36,17 @@ export function admit(state: BaseState | undefined, cmd: Command): Emit {
   if (cmd.type === 'file_objection' && state && endsAt && Date.parse(cmd.at) >= Date.parse(endsAt)) {
     throw new DomainError('ILLEGAL_STAGE', `publicity ended at ${endsAt}; objections are taken only while it is open`, { stage: state.stage, allowedActions: [] });
   }
+  return decide(state, cmd);
+}
+
+/**
+ * `decide` for an operator's signal, which has no API in front of it: a clock that is not an
+ * instant, or text PostgreSQL cannot store, would be accepted and then fail every task or write
+ * after it, so they are refused here as the API's schemas refuse them.
+ */
+export function admitSignalled(state: BaseState | undefined, cmd: Command): Emit {
+  if (!isIsoInstant(cmd.at)) throw invalid('a signalled command carries `at` as an ISO-8601 instant, or none', [{ path: 'at', message: 'an instant with offset' }]);
+  if (!allStorable(cmd)) throw invalid(`a signalled command ${STORABLE}`, [{ path: '(body)', message: STORABLE }]);
   return decide(state, cmd);
 }
 

@@ -52,6 +52,21 @@ test('a refused signal changes nothing', async () => {
   expect(trail.entries.filter((e: any) => e.kind === 'action').map((e: any) => e.actor.sub)).toEqual(['ops-10']);
 });
 
+test('a signal whose clock is not an instant, or whose text cannot be stored, is refused, and the base goes on', async () => {
+  const b = await submit(http);
+  const handle = temporal.workflow.getHandle(`base-${b.id}`);
+  const ops = (n: number) => ({ sub: `ops-${n}`, name: '本区', role: 'district_officer', district: '410105' });
+  await handle.signal('act', { type: 'recommend', comment: '推荐', at: '', actor: ops(12) });
+  await handle.signal('act', { type: 'recommend', comment: '推荐', at: 'yesterday', actor: ops(13) });
+  await handle.signal('act', { type: 'recommend', comment: '推\u0000荐', actor: ops(14) });
+  await handle.signal('act', { type: 'recommend', comment: '推荐', actor: { ...ops(15), name: '\ud800' } });
+  await handle.signal('act', { type: 'return', reason: '补充材料', actor: ops(16) });
+  await until('the signalled return persisted', () => events(b.id), (rows) => rows.length === 2, 10_000, 100);
+  expect((await events(b.id)).map((r) => r.sub)).toEqual([`app-${b.app.applicant.creditCode}`, 'ops-16']);
+  // The workflow's tasks all completed: a decision through the API is taken at once.
+  expect((await http.act(b.id, b.token, 'resubmit', { application: b.app })).body.stage).toBe('district_review');
+});
+
 const parsed = (line: string): Record<string, any> | undefined => {
   try {
     return JSON.parse(line);

@@ -32,6 +32,8 @@ export function forgedTokens(claims: Record<string, unknown>): Record<string, st
     'unknown role': sign('sha256', hs256, enc({ ...good, role: 'superuser' })),
     'applicant without org': sign('sha256', hs256, enc({ ...good, role: 'applicant', org: undefined })),
     'district officer without district': sign('sha256', hs256, enc({ ...good, role: 'district_officer', district: undefined })),
+    'a name PostgreSQL cannot store (NUL)': sign('sha256', hs256, enc({ ...good, name: '区县\u0000经办人' })),
+    'a sub with half a surrogate pair': sign('sha256', hs256, enc({ ...good, sub: 'district-\ud800' })),
     'two parts only': `${hs256}.${enc(good)}`,
     'not base64': 'not.a.token',
     'claims not JSON': sign('sha256', hs256, Buffer.from('{"sub":').toString('base64url')),
