@@ -41,10 +41,14 @@ export function temporalProblem(err: unknown): Problem | undefined {
 
 const PG_DOWN = /ECONNREFUSED|ECONNRESET|ENOTFOUND|EPIPE|ETIMEDOUT|Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|the database system is (starting up|shutting down)/i;
 
-/** PostgreSQL unreachable, restarting or out of connections. */
+/**
+ * PostgreSQL unreachable, restarting, out of connections, or for the moment unable to take a write:
+ * read-only after a failover (25006), a statement cancelled by its timeout (57014), a deadlock or a
+ * serialization failure (40P01, 40001). Each passes by itself; none is the request's fault.
+ */
 export function postgresProblem(err: unknown): Problem | undefined {
   const e = err as { code?: string; message?: string };
-  if (e?.code && /^(57P0[1-3]|53300|08\d{3})$/.test(e.code)) return unavailable('PostgreSQL');
+  if (e?.code && /^(57P0[1-3]|57014|53300|25006|40001|40P01|08\d{3})$/.test(e.code)) return unavailable('PostgreSQL');
   if (PG_DOWN.test(String(e?.message ?? '')) || PG_DOWN.test(String(e?.code ?? ''))) return unavailable('PostgreSQL');
   return undefined;
 }

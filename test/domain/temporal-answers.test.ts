@@ -1,6 +1,6 @@
 import { Client, ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { isTransientRefusal, temporalProblem } from '../../api/dependency-errors';
+import { isTransientRefusal, postgresProblem, temporalProblem } from '../../api/dependency-errors';
 import { TemporalGateway } from '../../api/temporal-gateway';
 import type { PersonCommand } from '../../domain';
 
@@ -57,4 +57,18 @@ test.each([
   await expect(gateway.act('x', { commandId: 'act-1' } as PersonCommand)).resolves.toEqual({ answered: true });
   expect(sends).toBe(2);
   expect(logged).toEqual([[level, msg, { workflowId: 'base-x', pauseMs: 50 }]]);
+});
+
+test.each([
+  ['read-only after a failover', '25006'],
+  ['a statement cancelled by its timeout', '57014'],
+  ['a serialization failure', '40001'],
+  ['a deadlock', '40P01'],
+])('PostgreSQL %s is a 503 with Retry-After, never a 500', (_name, code) => {
+  const p = postgresProblem(Object.assign(new Error('refused'), { code }))!;
+  expect([p.status, p.headers['Retry-After']]).toEqual([503, expect.stringMatching(/^[1-9][0-9]*$/)]);
+});
+
+test('a constraint PostgreSQL holds to is not taken for it being down', () => {
+  expect(postgresProblem(Object.assign(new Error('violates check constraint'), { code: '23514' }))).toBeUndefined();
 });
