@@ -63,7 +63,9 @@ async function main() {
       process.exit(0);
     });
     server.closeIdleConnections();
-    setTimeout(() => process.exit(0), 5000).unref();
+    // A decision in flight is answered, 503 "applied unknown" at worst, before the process goes: its
+    // Temporal call and its write each have the request's deadline.
+    setTimeout(() => process.exit(0), 2 * config.REQUEST_TIMEOUT_MS + 1000).unref();
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

