@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from 
 import { Actor, BaseView, toView } from '../domain';
 import { persistDecision } from '../store/decisions';
 import { hasCommand } from '../store/events';
-import { dropOutstanding, recordOutstanding } from '../store/outstanding';
+import { dropOutstanding, dropRefused, recordOutstanding } from '../store/outstanding';
 import { workflowIdOf } from '../workflows/ids';
 import { DecisionAnswer, isDecisionAnswer, UpdateAnswer } from '../workflows/messages';
 import { isWorkflowClosed, postgresProblem } from './dependency-errors';
@@ -44,7 +44,7 @@ export async function sendDecision(
         return toView(earlier.answer.state, actor);
       }
     }
-    if (refused(err)) await dropOutstanding(deps.pool, baseId, updateId).catch(() => undefined);
+    if (refused(err)) await dropRefused(deps.pool, baseId, updateId, fingerprint).catch(() => undefined);
     throw err;
   }
   if (!isDecisionAnswer(answer)) {

@@ -10,7 +10,8 @@ export interface Outstanding {
 /**
  * Before a decision is sent: until its answer is written, an answer may be owed. A keyed request
  * also leaves its body's fingerprint, or finds the one its key was first sent with; it returns
- * that one, and writes no outstanding row when it differs (the request will be refused).
+ * that one, and writes no outstanding row when it differs (the request will be refused). The
+ * key is given back if the workflow refuses the request (`dropRefused`).
  */
 export async function recordOutstanding(pool: Pool, baseId: string, updateId: string, fingerprint?: string): Promise<string | undefined> {
   if (fingerprint === undefined) {
@@ -30,7 +31,21 @@ export async function recordOutstanding(pool: Pool, baseId: string, updateId: st
   return rows[0].fingerprint;
 }
 
-/** The workflow refused it, or it had nothing left to write. */
+/**
+ * The workflow refused it: a rejected request changes nothing, so a keyed one also gives its key
+ * back (unless a decision under that key is already in the log), and a corrected body may use it.
+ */
+export async function dropRefused(pool: Pool, baseId: string, updateId: string, fingerprint?: string): Promise<void> {
+  if (fingerprint === undefined) return dropOutstanding(pool, baseId, updateId);
+  await pool.query(
+    `WITH k AS (DELETE FROM request_keys WHERE base_id = $1 AND update_id = $2 AND fingerprint = $3
+                  AND NOT EXISTS (SELECT 1 FROM base_events WHERE base_id = $1 AND command_id = $2))
+     DELETE FROM outstanding_decisions WHERE base_id = $1 AND update_id = $2`,
+    [baseId, updateId, fingerprint],
+  );
+}
+
+/** It had nothing left to write (or, unkeyed, the workflow refused it). */
 export async function dropOutstanding(pool: Pool, baseId: string, updateId: string): Promise<void> {
   await pool.query(prepared('DELETE FROM outstanding_decisions WHERE base_id = $1 AND update_id = $2', [baseId, updateId]));
 }

@@ -244,14 +244,22 @@ describe('one Idempotency-Key with a different body', () => {
     expect(await traces.of(b.id)).toEqual(before);
   });
 
-  test('a key stays bound to its first body when the workflow refused it: a corrected request needs a new key', async () => {
+  test('a request the workflow refused changes nothing, its key included: the corrected body under that key is applied', async () => {
     const b = await submit(http);
     expect((await http.act(b.id, staff.district(), 'recommend', {})).status).toBe(200);
-    const headers = { 'idempotency-key': 'decline-too-late' };
-    expect((await http.act(b.id, staff.district(), 'decline', { reason: '不符合' }, headers)).status).toBe(409);
-    expect((await http.act(b.id, staff.district(), 'decline', { reason: '不符合' }, headers)).status).toBe(409);
-    expect(reused(await http.act(b.id, staff.district(), 'return', { reason: '补正' }, headers))).toEqual(REUSED);
-    expect((await eventTypes(b.id)).map((e) => e.type)).toEqual(['Submitted', 'Recommended']);
+    expect((await http.act(b.id, staff.expert(1), 'record_review', { score: 85 })).status).toBe(200);
+    const headers = { 'idempotency-key': 'conclude-corrected' };
+    const first = await http.act(b.id, staff.officer(), 'conclude_review', { passed: true }, headers);
+    expect([first.status, first.body.errors?.map((e: { path: string }) => e.path)]).toEqual([422, ['siteInspection']]);
+    const keys = await stack.pool.query('SELECT count(*)::int AS n FROM request_keys WHERE base_id = $1', [b.id]);
+    expect(keys.rows[0].n).toBe(0);
+    const corrected = { passed: true, siteInspection: { date: today(), summary: '现场考察属实' } };
+    const applied = await http.act(b.id, staff.officer(), 'conclude_review', corrected, headers);
+    expect([applied.status, applied.body.stage]).toEqual([200, 'party_review']);
+    // Now the key is the corrected request's: a resend answers it, another body is refused.
+    expect((await http.act(b.id, staff.officer(), 'conclude_review', corrected, headers)).body).toEqual(applied.body);
+    expect(reused(await http.act(b.id, staff.officer(), 'conclude_review', { passed: false }, headers))).toEqual(REUSED);
+    expect((await eventTypes(b.id)).map((e) => e.type)).toEqual(['Submitted', 'Recommended', 'ReviewRecorded', 'ReviewConcluded']);
   });
 
   test('a submission resent under its key with another application is refused, and the base stays as it was', async () => {
