@@ -92,14 +92,18 @@ export class TemporalGateway {
   /**
    * Reads an update's outcome back from the base's histories (every run Temporal holds): for a
    * decision whose caller, or whose API, never saw the answer. `taskPending` says the workflow has
-   * a task not yet done, so an update sent to it may still be taken up.
+   * a task not yet done, so an update sent to it may still be taken up, or has accepted this one
+   * and not yet answered it (its handler waits for an earlier write the worker cannot make yet).
    */
   async updateOutcome(baseId: string, updateId: string): Promise<UpdateOutcome> {
     const latest = await this.describeLatest(baseId);
     if (!latest) return { kind: 'absent', taskPending: false };
+    const running = latest.status.name === 'RUNNING';
     let newest: UpdateOutcome | undefined;
+    let accepted = false;
     for (const run of await this.runsFrom(baseId, latest.runId)) {
       for (const e of run.events) {
+        if (running && run.runId === latest.runId && e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId === updateId) accepted = true;
         const done = e.workflowExecutionUpdateCompletedEventAttributes;
         if (done?.meta?.updateId !== updateId) continue;
         const payload = done.outcome?.success?.payloads?.[0];
@@ -110,7 +114,7 @@ export class TemporalGateway {
         newest ??= outcome;
       }
     }
-    return newest ?? { kind: 'absent', taskPending: latest.status.name === 'RUNNING' && !!latest.raw.pendingWorkflowTask };
+    return newest ?? { kind: 'absent', taskPending: accepted || (running && !!latest.raw.pendingWorkflowTask) };
   }
 
   /** A closed base as its workflow ended it (following continue-as-new to the last run). */

@@ -1,4 +1,4 @@
-import { Client } from '@temporalio/client';
+import { Client, WorkflowUpdateStage } from '@temporalio/client';
 import { idFor } from '../../api/idempotency';
 import { formatInstant, PersonCommand } from '../../domain';
 import { workflowIdOf } from '../../workflows/ids';
@@ -17,8 +17,10 @@ let http: HttpClient;
 let temporal: Client;
 beforeAll(async () => {
   // Runs continue as new after 20 events; a decision is outstanding after 2 × 2 s, and the sweep
-  // looks every 300 ms.
-  stack = await startStack('outstanding-edges', { env: { CONTINUE_AS_NEW_AFTER_EVENTS: '20', REQUEST_TIMEOUT_MS: '2000', OUTSTANDING_SWEEP_MS: '300' } });
+  // looks every 300 ms, giving up after 3 s on a decision Temporal has no trace of.
+  stack = await startStack('outstanding-edges', {
+    env: { CONTINUE_AS_NEW_AFTER_EVENTS: '20', REQUEST_TIMEOUT_MS: '2000', OUTSTANDING_SWEEP_MS: '300', OUTSTANDING_GIVE_UP_MS: '3000' },
+  });
   http = client(stack.url);
   temporal = await temporalClient();
 });
@@ -84,4 +86,30 @@ test('a row the sweep cannot finish does not hold back the rows claimed after it
   } finally {
     await stack.pool.query('DROP TRIGGER refuse_poisoned ON base_events; DROP FUNCTION refuse_poisoned()');
   }
+});
+
+test('a decision accepted and not yet answered (its handler waits for an earlier write) is waited for, then written', async () => {
+  const b = await submit(http);
+  const handle = temporal.workflow.getHandle(workflowIdOf(b.id));
+  // The worker's write of an operator's decision waits behind a lock on the base's row.
+  const locker = await stack.pool.connect();
+  try {
+    await locker.query('BEGIN');
+    await locker.query('SELECT 1 FROM bases WHERE id = $1 FOR UPDATE', [b.id]);
+    await handle.signal('act', { type: 'recommend', comment: '经电话确认', actor: { ...district, sub: 'ops-1' } });
+    const updateId = `act-waiting-${b.id}`;
+    await stack.pool.query("INSERT INTO outstanding_decisions (base_id, update_id, sent_at) VALUES ($1, $2, now() - interval '1 minute')", [b.id, updateId]);
+    const review = { type: 'record_review', score: 80, actor: { sub: 'expert-9', name: '专家9', role: 'expert' }, at: formatInstant(Date.now()), commandId: updateId } as PersonCommand;
+    await handle.startUpdate(actUpdate, { args: [review], updateId, waitForStage: WorkflowUpdateStage.ACCEPTED });
+    // Past the give-up time, looked at round after round, and kept.
+    await until('the sweep looking at it', async () => (await stack.pool.query('SELECT checked_at FROM outstanding_decisions WHERE base_id = $1', [b.id])).rows[0]?.checked_at, (at) => !!at, 10_000);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await owed(b.id)).toBe(1);
+  } finally {
+    await locker.query('ROLLBACK');
+    locker.release();
+  }
+  const written = await until('both decisions written', () => eventsOf(b.id), (e) => e.includes('ReviewRecorded'), 60_000);
+  expect(written).toEqual(['Submitted', 'Recommended', 'ReviewRecorded']);
+  expect(await until('the row settled', () => owed(b.id), (n) => n === 0)).toBe(0);
 });
