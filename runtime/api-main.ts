@@ -15,7 +15,7 @@ const log = jsonLogger('api');
 async function main() {
   const config = loadConfig();
   const url = requireDatabaseUrl(config);
-  // Migrating may wait on another process's migration (one advisory lock): no request deadline here.
+  // Migrating may wait on another process's migration (one advisory lock): its own deadlines.
   const migrations = createPool(url, 1);
   await migrate(migrations).finally(() => migrations.end());
   // A request's queries wait no longer than the request may: on a silent network the caller hears
