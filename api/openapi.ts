@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ACTION_TYPES, STAGES } from '../domain';
 import { actionSchemas, objectionSchema } from './schemas/actions';
 import { applicationSchema, indicatorsSchema } from './schemas/application';
-import { calendarBodySchema } from './schemas/queries';
+import { calendarBodySchema, storedCalendarSchema } from './schemas/queries';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -61,6 +61,7 @@ export function openApiDocument() {
         Action: { oneOf: actionBodies, discriminator: { propertyName: 'type' } },
         Objection: schema(objectionSchema),
         Calendar: schema(calendarBodySchema),
+        StoredCalendar: schema(storedCalendarSchema),
         Stage: { type: 'string', enum: [...STAGES] },
         BaseView: {
           type: 'object',
@@ -152,12 +153,12 @@ export function openApiDocument() {
       '/api/publicity': { get: { summary: 'Bases in publicity now', security: [], responses: { '200': ok('{items}', { type: 'object' }), ...errors(503) } } },
       '/api/districts': { get: { summary: 'Districts and development zones', security: [], responses: { '200': ok('[{code, name}]', { type: 'array' }) } } },
       '/api/calendar/{year}': {
-        get: { summary: "A year's official schedule", security: [], parameters: [yearParam], responses: { '200': ok('The schedule', ref('Calendar')), ...errors(404, 503) } },
+        get: { summary: "A year's official schedule", security: [], parameters: [yearParam], responses: { '200': ok('The schedule, its source and when it was loaded', ref('StoredCalendar')), ...errors(404, 503) } },
         put: {
           summary: "Load a year's schedule (admin); windows waiting for it resume",
           parameters: [yearParam],
           requestBody: { required: true, ...json(ref('Calendar')) },
-          responses: { '200': ok('Stored', ref('Calendar')), ...errors(400, 401, 403, 413, 415, 422, 503) },
+          responses: { '200': ok('Stored', ref('StoredCalendar')), ...errors(400, 401, 403, 413, 415, 422, 503) },
         },
       },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'Alive' } } } },

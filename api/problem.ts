@@ -55,10 +55,11 @@ export function fromDomainError(err: DomainError): Problem {
 }
 
 export function fromZodError(err: ZodError, prefix = ''): Problem {
-  const errors = err.issues.map((i) => ({
-    path: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(body)',
-    message: i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : i.message,
-  }));
+  const at = (path: PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.') || '(body)';
+  // An unknown field is named by its own path, one entry each, as a form maps errors to fields.
+  const errors = err.issues.flatMap((i) =>
+    i.code === 'unrecognized_keys' ? i.keys.map((k) => ({ path: at([...i.path, k]), message: `unknown field: ${k}` })) : [{ path: at(i.path), message: i.message }],
+  );
   return invalid(`${errors.length} field(s) invalid`, errors);
 }
 

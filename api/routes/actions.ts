@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { ACTION_RULES, ActionCommand, ActionType, Actor, authorize, BaseView, formatInstant, isTerminal, ObjectionCommand, PersonCommand, shanghaiDate, toView } from '../../domain';
+import { ACTION_RULES, ActionCommand, ActionType, Actor, authorize, BaseView, decide, formatInstant, isTerminal, ObjectionCommand, PersonCommand, shanghaiDate, toView } from '../../domain';
 import { DecisionTarget, getBaseState } from '../../store/bases';
 import { schedulesFrom } from '../../store/calendar';
 import { stateAfterCommand } from '../../store/events';
@@ -29,12 +29,18 @@ async function answerOfMade(deps: ApiDeps, baseId: string, commandId: string, ac
 
 const closedBase = (stage: string) => conflict(`the base is ${stage}`, stage, []);
 
-/** The answer a decision gets without going to Temporal, if any: its own if it was made; 409 from a closed base. */
-async function answerWithoutTemporal(deps: ApiDeps, base: DecisionTarget, commandId: string, actor: Actor): Promise<BaseView | undefined> {
-  const made = base.known ? await answerOfMade(deps, base.id, commandId, actor) : undefined;
+/**
+ * The answer a decision gets without going to Temporal, if any: its own if it was made; a refusal
+ * from a closed base, decided by the rules as the workflow would, so that a body they refuse is
+ * 422 before the stage's 409 (the contract's order) here too.
+ */
+async function answerWithoutTemporal(deps: ApiDeps, base: DecisionTarget, cmd: ActionCommand): Promise<BaseView | undefined> {
+  const made = base.known ? await answerOfMade(deps, base.id, cmd.commandId, cmd.actor) : undefined;
   if (made) return made;
-  if (isTerminal(base.stage)) throw closedBase(base.stage);
-  return undefined;
+  if (!isTerminal(base.stage)) return undefined;
+  const state = await getBaseState(deps.pool, base.id);
+  if (state) decide(state, cmd);
+  throw closedBase(base.stage);
 }
 
 /**
@@ -82,7 +88,7 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     if (!parsed.success) throw fromZodError(parsed.error);
     const fingerprint = fingerprinted(key, base, parsed.data);
     const cmd = { ...parsed.data, actor, at: formatInstant(deps.now()), commandId } as ActionCommand;
-    const answered = await answerWithoutTemporal(deps, base, commandId, actor);
+    const answered = await answerWithoutTemporal(deps, base, cmd);
     if (answered) return void res.json(answered);
     // The workflow computes the publicity window from these rather than look them up inside the decision.
     if (cmd.type === 'approve_candidate') cmd.calendar = await steps.time('calendar', () => schedulesFrom(deps.pool, shanghaiDate(cmd.at)));

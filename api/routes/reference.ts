@@ -36,7 +36,9 @@ export function referenceRoutes(deps: ApiDeps): Router {
     if (!body.success) throw fromZodError(body.error);
     const { holidays, workdays } = body.data;
     const problems = [
-      ...[...holidays, ...workdays].filter((d) => yearOf(d) !== year.data).map((d) => ({ path: 'holidays|workdays', message: `${d} is not in ${year.data}` })),
+      ...[holidays, workdays].flatMap((list, i) =>
+        list.filter((d) => yearOf(d) !== year.data).map((d) => ({ path: i ? 'workdays' : 'holidays', message: `${d} is not in ${year.data}` })),
+      ),
       ...holidays.filter((d) => workdays.includes(d)).map((d) => ({ path: 'workdays', message: `${d} is listed as both a holiday and a working day` })),
       ...[holidays, workdays].flatMap((list, i) =>
         list.filter((d, k) => list.indexOf(d) !== k).map((d) => ({ path: i ? 'workdays' : 'holidays', message: `${d} is listed twice` })),

@@ -38,4 +38,11 @@ export const calendarBodySchema = z.strictObject({
   workdays: z.array(z.string().refine(isIsoDate, 'a date YYYY-MM-DD')).max(366),
 });
 
+/** A stored year as the calendar routes answer it: the schedule, where it came from and when. */
+export const storedCalendarSchema = calendarBodySchema.extend({
+  year: z.number().int(),
+  source: z.string(),
+  loadedAt: z.iso.datetime({ offset: true }),
+});
+
 export const historyQuerySchema = z.strictObject({ format: z.enum(['json', 'csv']).default('json') });

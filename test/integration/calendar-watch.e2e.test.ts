@@ -1,6 +1,8 @@
 import { addDays, IsoDate, LONGEST_PUBLICITY_WORKING_DAYS, shanghaiDate, yearsSpanned } from '../../domain';
 import { calendarAhead, startCalendarWatch } from '../../api/calendar-watch';
 import { windowFromCalendar } from '../../store/calendar';
+import { openApiDocument } from '../../api/openapi';
+import { storedCalendarSchema } from '../../api/schemas/queries';
 import { Logger } from '../../runtime/log';
 import { client, staff } from '../support/http';
 import { until } from '../support/poll';
@@ -47,6 +49,10 @@ test('from a month before a window could reach a year with no schedule, the API 
   const http = client(stack.url);
   const put = await http.call('PUT', '/api/calendar/2099', { token: staff.admin(), body: { holidays: ['2099-01-01'], workdays: [] } });
   expect(put.status).toBe(200);
+  // Both answers are what the served OpenAPI document says they are.
+  const got = await http.call('GET', '/api/calendar/2099');
+  for (const answer of [put.body, got.body]) expect(storedCalendarSchema.parse(answer)).toMatchObject({ year: 2099, holidays: ['2099-01-01'], source: 'admin' });
+  expect((openApiDocument() as any).paths['/api/calendar/{year}'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/StoredCalendar' });
   expect(await warningsOn('2099-06-01')).toEqual([]);
   expect(await warningsOn('2099-11-01')).toEqual([]);
   // A window opened now may run past New Year's Day: next year's schedule is wanted from here on.

@@ -37,6 +37,9 @@ test('returned, corrected and resubmitted, then declined', async () => {
   const late = await http.act(b.id, district, 'recommend', {});
   expect(late.status).toBe(409);
   expect(late.body).toMatchObject({ stage: 'rejected', allowedActions: [] });
+  // The contract's order: a body the rules refuse is 422 even where the stage would be 409.
+  const future = await http.act(b.id, b.token, 'submit_annual_report', { year: 2099, indicators: INDICATORS });
+  expect([future.status, future.body.errors?.map((e: { path: string }) => e.path)]).toEqual([422, ['year']]);
 });
 
 test('unqualified starts a year of rectification that ends by itself; unqualified again revokes', async () => {

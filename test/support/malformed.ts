@@ -122,8 +122,8 @@ export function defective(valid: unknown, o: DefectOptions & { min?: number; max
   }).filter((d) => d.defects.length > 0);
 }
 
-/** Where a refusal must point: the field itself, or for an unknown field the object holding it. */
-export const expectedPath = (d: Defect) => (d.kind === 'unknown-field' ? d.path.join('.') || '(body)' : d.path.join('.'));
+/** Where a refusal must point: the offending field itself, an unknown one included. */
+export const expectedPath = (d: Defect) => (d.kind === 'unknown-field' ? [...d.path, d.key!].join('.') : d.path.join('.'));
 
 /** Text that is not JSON at all; an empty body is left out (it reads as {}). */
 export const malformedJsonText = fc
