@@ -22,14 +22,40 @@ const jest = spawnSync(
   { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : process.env.FORCE_COLOR } },
 );
 
-let passed = 0;
-let failed = 0;
-if (existsSync(results)) {
-  const r = JSON.parse(readFileSync(results, 'utf8'));
-  passed = r.numPassedTests;
+/**
+ * The counts CI reads, from Jest's results. What is not known to have passed counts as failed: a
+ * results file missing, unreadable or short of its numbers, a run of no tests, and skipped or todo
+ * tests (they checked nothing, and a pass would hide that).
+ */
+function tally(file) {
+  if (!existsSync(file)) return { passed: 0, failed: 1, notes: ['Jest wrote no results'] };
+  let r;
+  try {
+    r = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    return { passed: 0, failed: 1, notes: [`Jest's results are not JSON: ${err.message}`] };
+  }
+  const fields = ['numTotalTests', 'numPassedTests', 'numFailedTests', 'numPendingTests', 'numTodoTests', 'numRuntimeErrorTestSuites'];
+  const missing = fields.filter((k) => !Number.isInteger(r?.[k]) || r[k] < 0);
+  if (missing.length) return { passed: 0, failed: 1, notes: [`Jest's results lack ${missing.join(', ')}`] };
+  const notes = [];
+  if (r.numPendingTests) notes.push(`${r.numPendingTests} skipped`);
+  if (r.numTodoTests) notes.push(`${r.numTodoTests} todo`);
+  if (r.numRuntimeErrorTestSuites) notes.push(`${r.numRuntimeErrorTestSuites} suite(s) could not run`);
   // A suite that could not run has no failed tests of its own; it still is a failure.
-  failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
+  let failed = r.numFailedTests + r.numRuntimeErrorTestSuites + r.numPendingTests + r.numTodoTests;
+  if (r.numTotalTests === 0) {
+    notes.push('no tests ran');
+    failed = Math.max(failed, 1);
+  }
+  return { passed: r.numPassedTests, failed, notes };
 }
-if (jest.status !== 0 && failed === 0) failed = 1;
+
+let { passed, failed, notes } = tally(results);
+if (jest.status !== 0 && failed === 0) {
+  notes.push(`Jest exited with ${jest.status ?? jest.signal}`);
+  failed = 1;
+}
+if (notes.length) console.log(`counted as failed: ${notes.join('; ')}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

@@ -5,7 +5,7 @@ import { check, FaultSpan, Findings } from '../../scripts/chaos/check';
 import { Accepted, journey, JourneyContext } from '../../scripts/chaos/journey';
 import { CallStats, newStats } from '../../scripts/chaos/persistently';
 import { client, HttpClient, staff } from '../support/http';
-import { submit, toPublicity } from '../support/journeys';
+import { publicitySteps, step, submit, toPublicity } from '../support/journeys';
 import { until } from '../support/poll';
 import { startStack, Stack } from '../support/stack';
 import { startTcpProxy } from '../support/tcp-proxy';
@@ -87,6 +87,12 @@ test('the worker killed with SIGKILL in the middle of decisions and timers: noth
     const stats = newStats();
     const accepted: Accepted[] = [];
     const faults: FaultSpan[] = [];
+    // The decision sent while no worker runs goes to a base of the test's own, waiting in expert
+    // review: a journey's base may move on at any moment.
+    const http = client(stack.url);
+    const own = await submit(http);
+    const [recommend] = publicitySteps();
+    await step(http, own, recommend.who(own), recommend.type, recommend.extra, 'expert_review');
     let done = false;
     // A killed worker's tasks wait out their timeouts (10 s for a started task, 5 s for its sticky
     // queue) before another worker takes them, so the worker lives a little longer than that between kills.
@@ -97,8 +103,7 @@ test('the worker killed with SIGKILL in the middle of decisions and timers: noth
         await stack.worker.kill();
         if (faults.length === 0) {
           // No worker, no decision: the caller hears 503 when the API's deadline passes.
-          const b = (await stack.pool.query(`SELECT id FROM bases WHERE stage = 'expert_review' LIMIT 1`)).rows[0];
-          if (b) await expectUnavailable(client(stack.url), 'POST', `/api/bases/${b.id}/actions`, { token: staff.expert(9), body: { type: 'record_review', score: 70 } }, 'unknown');
+          await expectUnavailable(http, 'POST', `/api/bases/${own.id}/actions`, { token: staff.expert(9), body: { type: 'record_review', score: 70 } }, 'unknown');
         }
         await sleep(2000);
         await stack.startWorker();

@@ -13,13 +13,14 @@ import { temporalClient } from '../support/temporal';
 // The API writes each decision from the update's answer. These suites stand in for an API that got
 // the answer and died before writing it: the update is sent straight to Temporal, as that API had.
 jest.setTimeout(120_000);
+const GIVE_UP_MS = 8000;
 let stack: Stack;
 let http: HttpClient;
 let temporal: Client;
 beforeAll(async () => {
   // A short deadline makes a decision "outstanding" after 2 × 2 s; the sweep looks every 300 ms,
   // and gives up on one that never reached the history after 8 s.
-  stack = await startStack('outstanding', { env: { REQUEST_TIMEOUT_MS: '2000', OUTSTANDING_SWEEP_MS: '300', OUTSTANDING_GIVE_UP_MS: '8000' } });
+  stack = await startStack('outstanding', { env: { REQUEST_TIMEOUT_MS: '2000', OUTSTANDING_SWEEP_MS: '300', OUTSTANDING_GIVE_UP_MS: String(GIVE_UP_MS) } });
   http = client(stack.url);
   temporal = await temporalClient();
 });
@@ -138,13 +139,25 @@ test('an objection taken before publicity ended, its answer never written: the r
 test('an outstanding decision the workflow refused is dropped by the sweep once it gives up, writing nothing', async () => {
   const b = await submit(http);
   const commandId = `act-refused-${b.id}`;
-  await stack.pool.query('INSERT INTO outstanding_decisions (base_id, update_id) VALUES ($1, $2)', [b.id, commandId]);
+  const inserted = await stack.pool.query('INSERT INTO outstanding_decisions (base_id, update_id) VALUES ($1, $2) RETURNING sent_at', [b.id, commandId]);
+  // The sweep measures the give-up from sent_at on the same machine's clock as this test's.
+  const giveUpAt = (inserted.rows[0].sent_at as Date).getTime() + GIVE_UP_MS;
   // The validator refuses it: a refusal leaves nothing in the history to find.
   const rate = { ...recommend(commandId), type: 'rate', rating: 'excellent' } as PersonCommand;
   await expect(sendBehindTheApi(b, rate)).rejects.toThrow();
-  await new Promise((r) => setTimeout(r, 5000));
-  expect(await outstanding(b.id)).toBe(1);
-  await until('the refused decision dropped', () => outstanding(b.id), (n) => n === 0, 30_000);
+  // Each reading keeps when it was answered: only then can it be placed before or after the give-up.
+  const readings: { present: boolean; claimed: boolean; answeredAt: number }[] = [];
+  const read = async () => {
+    const { rows } = await stack.pool.query('SELECT checked_at FROM outstanding_decisions WHERE base_id = $1 AND update_id = $2', [b.id, commandId]);
+    const reading = { present: rows.length === 1, claimed: rows[0]?.checked_at != null, answeredAt: Date.now() };
+    readings.push(reading);
+    return reading;
+  };
+  const gone = await until('the refused decision dropped', read, (r) => !r.present, 30_000);
+  // Not dropped early: the first reading without the row came after the give-up moment...
+  expect(gone.answeredAt).toBeGreaterThan(giveUpAt);
+  // ...and before that moment the sweep had already taken the row up as stale and left it waiting.
+  expect(readings.some((r) => r.present && r.claimed && r.answeredAt < giveUpAt)).toBe(true);
   expect((await eventsOf(b.id)).map((e) => e.type)).toEqual(['Submitted']);
 });
 

@@ -36,11 +36,19 @@ test('a new policy version applies to new bases only; running ones keep theirs f
   expect(b.publicity.lastDay).toBe(await expectedLastDay(b.publicity.openedAt, 7));
   expect(b.publicity.lastDay > a.publicity.lastDay).toBe(true);
 
-  // Restarting the worker under the new configuration changes nothing for the older base.
+  // Restarting the worker under the new configuration changes nothing for the older base. The view
+  // is read from PostgreSQL, so an objection makes the new worker replay that base and decide: the
+  // view is then written from the state the new worker holds.
   await stack.worker.stop();
   await stack.startWorker();
+  const objection = await http.post(`/api/bases/${old.id}/objections`, { name: '王五', contact: '13900000000', reason: '数据不实' });
+  expect(objection.status).toBe(201);
   const still = (await http.get(`/api/bases/${old.id}`, staff.officer())).body;
-  expect(still).toMatchObject({ policyVersion: '2021', publicity: { lastDay: a.publicity.lastDay } });
+  expect(still).toMatchObject({
+    stage: 'publicity',
+    policyVersion: '2021',
+    publicity: { firstDay: a.publicity.firstDay, lastDay: a.publicity.lastDay, endsAt: a.publicity.endsAt, objections: [expect.objectContaining({ id: objection.body.id })] },
+  });
   const rows = await stack.pool.query(`SELECT DISTINCT policy_version FROM base_events WHERE base_id = $1`, [old.id]);
   expect(rows.rows).toEqual([{ policy_version: '2021' }]);
 });

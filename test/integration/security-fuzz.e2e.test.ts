@@ -20,6 +20,7 @@ import {
   withBadUtf8,
 } from '../support/malformed';
 import { rawRequest } from '../support/raw-http';
+import { stays, until } from '../support/poll';
 import { startStack, Stack } from '../support/stack';
 import { countWorkflows } from '../support/temporal';
 import { Trace, tracer, Tracer } from '../support/traces';
@@ -110,6 +111,8 @@ const workflowsOnQueue = () => countWorkflows(`TaskQueue = '${stack.taskQueue}'`
 async function fuzz<A>(name: string, numRuns: number, arb: fc.Arbitrary<A>, toRequest: (a: A) => Sent, expectMore?: (a: A, answer: Answer) => void) {
   const before = await snapshot();
   const trace: Trace = await traces.of(T.id);
+  // Visibility lags a start: the count is taken once it lists at least the base under attack.
+  const workflows = await until('visibility lists the base under attack', workflowsOnQueue, (n) => n >= 1);
   await fc.assert(
     fc.asyncProperty(arb, async (a) => {
       const r = toRequest(a);
@@ -122,6 +125,8 @@ async function fuzz<A>(name: string, numRuns: number, arb: fc.Arbitrary<A>, toRe
     { numRuns, endOnFailure: false },
   );
   expect(await traces.of(T.id)).toEqual(trace);
+  // A workflow started by a refused request would show in visibility only a moment later.
+  await stays('no refused request started a workflow', workflowsOnQueue, (n) => n === workflows);
 }
 
 const json = (token: string | undefined, extra: Record<string, string> = {}) => ({

@@ -56,8 +56,9 @@ test('killed outright, the next npm start finds every base as it was and closes 
     const waiting = await submit(http);
     const before = (await http.get(`/api/bases/${waiting.id}`, staff.officer())).body;
     const inPublicity = await submit(http);
-    const approvedAt = Date.now();
     const opened = await toPublicity(http, inPublicity);
+    // Read once the approval has been answered: the workflow planned the window's scaled timer no later.
+    const approvedAt = Date.now();
     expect(opened.stage).toBe('publicity');
     const trailBefore = (await http.get(`/api/bases/${inPublicity.id}/history`, staff.officer())).body.entries;
 
@@ -67,8 +68,9 @@ test('killed outright, the next npm start finds every base as it was and closes 
       await until(`${what}'s port ${port} closed`, () => portOpen(port), (open) => !open, 15_000, 100);
     }
     // Down until the window has run out, so that only the restarted stack can close it.
-    const windowMs = (Date.parse(opened.publicity.endsAt) - Date.parse(opened.publicity.openedAt)) / TIME_SCALE;
-    await new Promise((r) => setTimeout(r, Math.max(0, approvedAt + windowMs + 1000 - Date.now())));
+    const windowEndsAt = approvedAt + (Date.parse(opened.publicity.endsAt) - Date.parse(opened.publicity.openedAt)) / TIME_SCALE;
+    await new Promise((r) => setTimeout(r, Math.max(0, windowEndsAt + 1000 - Date.now())));
+    expect(Date.now()).toBeGreaterThan(windowEndsAt);
 
     const second = await startDev(dataDir, ports);
     pid = second.dev.pid;

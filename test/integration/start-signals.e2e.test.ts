@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { repoRoot } from '../../runtime/paths';
 import { childrenOf, collected, exitOf, killGroup, running, startSupervisor } from '../support/children';
 import { killIfOurs } from '../support/leftovers';
@@ -11,6 +12,7 @@ jest.setTimeout(180_000);
 // started (a supervisor's SIGTERM, Ctrl-C, a closed terminal) must stop everything under it,
 // never leave a worker, an API or PostgreSQL running with nobody to stop it.
 
+const commandLineOf = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
 const killLeftovers = (pids: number[], taskQueue: string) => pids.forEach((pid) => killIfOurs(pid, `TEMPORAL_TASK_QUEUE=${taskQueue}`));
 
 /** This project's settings on the suite's servers (a database, task queue and port of its own), over this environment. */
@@ -71,8 +73,10 @@ describe('stopping what npm started', () => {
     try {
       await until('the worker polling', async () => output(), (o) => o.includes('"worker polling"'), 90_000);
       // With `exec`, npm's child is the worker itself: no shell in between to die and leave it running.
-      tree = childrenOf(npm.pid!).flatMap((pid) => [pid, ...childrenOf(pid)]);
-      const worker = tree[tree.length - 1];
+      const children = childrenOf(npm.pid!);
+      tree = children.flatMap((pid) => [pid, ...childrenOf(pid)]);
+      expect(children.map(commandLineOf)).toEqual([expect.stringMatching(/^\S*node \S*dist\/runtime\/worker-main\.js$/)]);
+      const [worker] = children;
       npm.kill('SIGTERM');
       await exitOf(npm);
       await until('the worker gone', async () => running(worker), (alive) => !alive, 30_000);
