@@ -1,12 +1,13 @@
 import { application, applicantToken, client, HttpClient, Reply, staff, today } from '../support/http';
 import { submit, TestBase, toPartyReview, toPublicity } from '../support/journeys';
 import { startStack, Stack } from '../support/stack';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ObjectionCommand } from '../../domain';
 import { workflowIdOf } from '../../workflows/ids';
 import { actUpdate } from '../../workflows/messages';
 import { countWorkflows, temporalClient } from '../support/temporal';
 import { tracer, Tracer } from '../support/traces';
+import { stays, until } from '../support/poll';
 
 // Real time (TIME_SCALE 1): a publicity window stays open for days, so objections can pile up.
 jest.setTimeout(180_000);
@@ -97,6 +98,29 @@ test('a retry of the decision that closed a base answers as that decision did', 
   expect(other.body).toMatchObject({ status: 409, stage: 'rejected' });
   expect((await eventTypes(b.id)).map((e) => e.type)).toEqual(['Submitted', 'Declined']);
 });
+
+test('a submission resent under its key after Temporal has deleted its closed workflow answers with the base it made and starts nothing', async () => {
+  const app = application();
+  const token = applicantToken(app.applicant.creditCode);
+  const headers = { 'idempotency-key': `submit-retained-${app.applicant.creditCode}` };
+  const first = await http.post('/api/bases', app, token, headers);
+  expect((await http.act(first.body.id, token, 'withdraw', { reason: '合作调整' })).body.stage).toBe('withdrawn');
+  const temporal = await temporalClient();
+  try {
+    // What the namespace's retention does to a closed run, done now.
+    const handle = temporal.workflow.getHandle(workflowIdOf(first.body.id));
+    await temporal.workflowService.deleteWorkflowExecution({ namespace: temporal.options.namespace, workflowExecution: { workflowId: handle.workflowId } });
+    const gone = () => handle.describe().then(() => false, (e) => e instanceof WorkflowNotFoundError);
+    // The server deletes a closed run once its visibility record is closed: about a minute on the dev server.
+    await until('the closed run deleted', gone, (yes) => yes, 150_000, 1_000);
+    const late = await http.post('/api/bases', app, token, headers);
+    expect([late.status, late.body.id, late.body.stage]).toEqual([201, first.body.id, 'withdrawn']);
+    await stays('no second run started', gone, (yes) => yes);
+    expect((await eventTypes(first.body.id)).map((e) => e.type)).toEqual(['Submitted', 'Withdrawn']);
+  } finally {
+    await temporal.connection.close();
+  }
+}, 240_000);
 
 test('a resend after other decisions answers as the decision did then, not with the base as it stands now', async () => {
   const b = await submit(http);
