@@ -1,8 +1,8 @@
 import { Client } from '@temporalio/client';
 import { shanghaiDate, YearSchedule, yearOf } from '../../domain';
 import { windowFromCalendar } from '../../store/calendar';
-import { client, HttpClient, INDICATORS, staff } from '../support/http';
-import { rate, submit, toCertified } from '../support/journeys';
+import { client, HttpClient, INDICATORS, staff, thisYear } from '../support/http';
+import { rate, step, submit, toCertified } from '../support/journeys';
 import { until } from '../support/poll';
 import { startStack, Stack } from '../support/stack';
 import { EventType, runsOf, temporalClient, countEvents } from '../support/temporal';
@@ -29,7 +29,7 @@ const decisions = (t: any) => t.entries.filter((e: any) => e.kind === 'action' |
 async function acrossRuns() {
   const b = await submit(http);
   await toCertified(http, b);
-  await http.act(b.id, b.token, 'submit_annual_report', { year: 2026, indicators: INDICATORS });
+  await step(http, b, b.token, 'submit_annual_report', { year: thisYear(), indicators: INDICATORS }, 'certified');
   await rate(http, b, 'qualified');
   return b;
 }

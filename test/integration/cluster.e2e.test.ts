@@ -6,7 +6,7 @@ import { temporal } from '@temporalio/proto';
 import { Pool } from 'pg';
 import { Application } from '../../domain';
 import { startTestCluster, TestCluster } from '../support/cluster';
-import { applicantToken, application, client, HttpClient, INDICATORS, Reply, staff } from '../support/http';
+import { applicantToken, application, client, HttpClient, INDICATORS, Reply, staff, thisYear } from '../support/http';
 import { publicitySteps } from '../support/journeys';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -40,7 +40,7 @@ const leader: Who = () => staff.leader();
 const TO_CERTIFIED = [...publicitySteps().map((s) => act(s.who, s.type, s.stage, s.extra)), wait('certified')];
 const TO_REEVALUATION = [
   ...TO_CERTIFIED,
-  act(applicant, 'submit_annual_report', 'certified', { year: 2026, indicators: INDICATORS }),
+  act(applicant, 'submit_annual_report', 'certified', { year: thisYear(), indicators: INDICATORS }),
   act(officer, 'start_evaluation', 'evaluation', { round: '2026' }),
   act(applicant, 'submit_evaluation_report', 'evaluation', { indicators: INDICATORS }),
   act(officer, 'rate', 'rectification', { rating: 'unqualified', opinion: '指标未达标' }),

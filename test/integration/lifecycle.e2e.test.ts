@@ -1,5 +1,5 @@
-import { client, HttpClient, INDICATORS, staff } from '../support/http';
-import { publicitySteps, rate, submit, toCertified, toPublicity } from '../support/journeys';
+import { client, HttpClient, INDICATORS, staff, thisYear } from '../support/http';
+import { publicitySteps, rate, step, submit, toCertified, toPublicity } from '../support/journeys';
 import { startStack, Stack } from '../support/stack';
 
 // Windows run 5,000,000 times faster: five working days take about a tenth of a second, a year
@@ -45,7 +45,7 @@ test('returned, corrected and resubmitted, then declined', async () => {
 test('unqualified starts a year of rectification that ends by itself; unqualified again revokes', async () => {
   const b = await submit(http);
   await toCertified(http, b);
-  expect((await http.act(b.id, b.token, 'submit_annual_report', { year: 2026, indicators: INDICATORS })).status).toBe(200);
+  expect((await http.act(b.id, b.token, 'submit_annual_report', { year: thisYear(), indicators: INDICATORS })).status).toBe(200);
   const r = await rate(http, b, 'unqualified');
   expect(r.body.stage).toBe('rectification');
   const days = (Date.parse(r.body.rectification.dueAt) - Date.parse(r.body.rectification.startedAt)) / 864e5;
@@ -65,7 +65,7 @@ test('a qualified rating keeps the status; the leader may revoke a recognised ba
 
 test('withdrawal is open to the applicant until recognition', async () => {
   const b = await submit(http);
-  await http.act(b.id, staff.district(), 'recommend', {});
+  await step(http, b, staff.district(), 'recommend', {}, 'expert_review');
   expect((await http.act(b.id, b.token, 'withdraw', { reason: '合作调整' })).body.stage).toBe('withdrawn');
   const c = await submit(http);
   await toCertified(http, c);

@@ -7,6 +7,10 @@ import { client, HttpClient, staff } from '../support/http';
 import { submit, toPublicity } from '../support/journeys';
 import { startStack, Stack } from '../support/stack';
 import { tracer, Tracer } from '../support/traces';
+import { temporalClient } from '../support/temporal';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { idFor } from '../../api/idempotency';
+import { workflowIdOf } from '../../workflows/ids';
 
 // The limits and defences of the contract, each at its boundary: what is just allowed passes,
 // what is just over is refused with the status the contract names, and changes nothing.
@@ -45,6 +49,14 @@ describe('text limits', () => {
     expect(r.body.errors).toEqual([{ path: 'cooperationSummary', message: 'at most 5000 characters' }]);
     const rows = await stack.pool.query('SELECT count(*)::int AS n FROM bases WHERE credit_code = $1', [b.app.applicant.creditCode]);
     expect(rows.rows[0].n).toBe(1);
+    // Nor in Temporal: the workflow the key would have named does not exist.
+    const temporal = await temporalClient();
+    try {
+      const id = idFor('too-long', 'submit', b.app.applicant.creditCode);
+      await expect(temporal.workflow.getHandle(workflowIdOf(id)).describe()).rejects.toThrow(WorkflowNotFoundError);
+    } finally {
+      await temporal.connection.close();
+    }
   });
 });
 

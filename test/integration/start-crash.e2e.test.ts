@@ -70,7 +70,6 @@ test('killed outright, the next npm start finds every base as it was and closes 
     // Down until the window has run out, so that only the restarted stack can close it.
     const windowEndsAt = approvedAt + (Date.parse(opened.publicity.endsAt) - Date.parse(opened.publicity.openedAt)) / TIME_SCALE;
     await new Promise((r) => setTimeout(r, Math.max(0, windowEndsAt + 1000 - Date.now())));
-    expect(Date.now()).toBeGreaterThan(windowEndsAt);
 
     const second = await startDev(dataDir, ports);
     pid = second.dev.pid;

@@ -1,5 +1,5 @@
 import { Application } from '../../domain';
-import { INDICATORS, today } from './http';
+import { INDICATORS, thisYear, today } from './http';
 
 /** Who may send an action, as the contract's table says: the base's own applicant or district, or a role. */
 export type Rightful = 'own' | 'district' | 'expert' | 'bureau_officer' | 'bureau_leader';
@@ -21,7 +21,7 @@ export function actionTable(ctx: { application: Application; objectionId: string
     approve_candidate: { who: 'bureau_leader', body: { meeting } },
     reject_candidate: { who: 'bureau_leader', body: { meeting, reason: '名额所限' } },
     rule_objection: { who: 'bureau_officer', body: { objectionId: ctx.objectionId, upheld: false, reason: '异议不成立' } },
-    submit_annual_report: { who: 'own', body: { year: 2026, indicators: INDICATORS } },
+    submit_annual_report: { who: 'own', body: { year: thisYear(), indicators: INDICATORS } },
     start_evaluation: { who: 'bureau_officer', body: { round: '2027' } },
     revoke: { who: 'bureau_leader', body: { reason: '违规' } },
     submit_evaluation_report: { who: 'own', body: { indicators: INDICATORS } },

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { signToken } from '../../api/auth';
-import { Actor, Application, MATERIAL_KINDS, withCheckCharacter } from '../../domain';
+import { Actor, Application, MATERIAL_KINDS, shanghaiDate, withCheckCharacter } from '../../domain';
 import { TEST_SECRET } from './stack';
 
 export interface Reply<T = any> {
@@ -108,4 +108,7 @@ export function application(over: { creditCode?: string; district?: string } = {
 }
 
 export const INDICATORS = { talents: 3, results: 5, programmes: 2, exchanges: 40, meetings: 2, revenueGrowthPct: 12.5 };
-export const today = () => daysAgo(0);
+/** Today as the product counts days: in Shanghai (a UTC date is yesterday's from 16:00 UTC to midnight). */
+export const today = () => shanghaiDate(Date.now());
+/** This year in Shanghai: an annual report for it is always due-able (hosts are registered years before). */
+export const thisYear = () => Number(today().slice(0, 4));
