@@ -6,6 +6,7 @@ import {
   Command,
   admit,
   admitSignalled,
+  admitSignalledAsBefore,
   decide,
   DomainError,
   DomainEvent,
@@ -26,7 +27,7 @@ import {
 } from '../domain';
 import type { Activities } from '../activities';
 import { actSignal, actUpdate, calendarLoadedSignal, DecisionAnswer, readyUpdate, viewQuery } from './messages';
-import { CODE_GENERATION, takesCalendarFromApproval, takesPatchesUnmarked, takesSearchAttributesAtStart } from './generation';
+import { admitsSignalsByTodaysRules, CODE_GENERATION, takesCalendarFromApproval, takesPatchesUnmarked, takesSearchAttributesAtStart } from './generation';
 import { heldSearchKey, searchAttributesOf, searchKeyOf } from './search-attributes';
 
 // A decision is never dropped: persistence retries until PostgreSQL answers again.
@@ -108,6 +109,7 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
   const info = wf.workflowInfo();
   const sinceGen4 = takesPatchesUnmarked(input.generation);
   const calendarFromApproval = takesCalendarFromApproval(input.generation);
+  const admitSignal = admitsSignalsByTodaysRules(input.generation) ? admitSignalled : admitSignalledAsBefore;
   const patched = (id: string) => sinceGen4 || wf.patched(id);
   const persist = (batch: Parameters<Activities['persistDecision']>[0]) =>
     patched(PERSIST_AFTER_COMMIT) ? persistDecision(batch) : local.persistDecision(batch);
@@ -264,7 +266,7 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
     const cmd = { ...raw, at: raw.at ?? formatInstant(Date.now()), commandId: raw.commandId ?? `signal-${wf.uuid4()}` } as PersonCommand;
     if (recent.includes(cmd.commandId)) return;
     try {
-      admitSignalled(state, cmd);
+      admitSignal(state, cmd);
     } catch (err) {
       wf.log.warn('signalled command refused', { type: cmd.type, actor: cmd.actor, error: String(err) });
       return;

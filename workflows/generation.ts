@@ -10,8 +10,10 @@
  * can raise the generation instead of adding a patch: nothing is recorded for it in the history.
  * Generation 5: an approval's publicity window comes from the schedules the approval carries.
  * Generation 6: a run starts holding its search attributes and upserts only what differs.
+ * Generation 7: an operator's signal is admitted as the API's requests are (its clock an instant,
+ * its text storable) and under today's rules (annual reports from the host's registration).
  */
-export const CODE_GENERATION = 6;
+export const CODE_GENERATION = 7;
 
 /** Whether a run was started by generation `n` or later; a run without a generation was started before 4. */
 const since = (n: number) => (generation: number | undefined) => (generation ?? 0) >= n;
@@ -33,3 +35,10 @@ export const takesCalendarFromApproval = since(5);
  * first task, as recorded.
  */
 export const takesSearchAttributesAtStart = since(6);
+
+/**
+ * Whether a run admits an operator's signal by today's rules (generation 7). A refused signal
+ * stands in the history with nothing issued for it, so older runs admit as they did, or a signal
+ * they refused would be applied on replay and the run would no longer match its history.
+ */
+export const admitsSignalsByTodaysRules = since(7);

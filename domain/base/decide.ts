@@ -50,6 +50,19 @@ export function admitSignalled(state: BaseState | undefined, cmd: Command): Emit
   return decide(state, cmd);
 }
 
+/**
+ * A signal as runs of generation 6 and earlier admitted it, kept for their replay: `decide` alone,
+ * with annual reports taken only from the year of recognition (the rule until December 2026). A
+ * signal they refused stands in their histories, its handler having issued nothing, and must be
+ * refused again; one they accepted is accepted again, the rules since being only wider.
+ */
+export function admitSignalledAsBefore(state: BaseState | undefined, cmd: Command): Emit {
+  const events = decide(state, cmd);
+  const since = state?.certification ? yearOf(shanghaiDate(state.certification.certifiedAt)) : 0;
+  if (cmd.type === 'submit_annual_report' && cmd.year < since) throw invalid(`${cmd.type}: not possible for this base`, [{ path: 'year', message: `the base was recognised in ${since}` }]);
+  return events;
+}
+
 function decideSubmit(state: BaseState | undefined, cmd: SubmitCommand): Emit {
   if (cmd.actor.role !== 'applicant') throw forbidden('only an applicant may apply');
   if (cmd.actor.org !== cmd.application.applicant.creditCode) throw forbidden('an applicant may only apply for its own organisation');

@@ -1,4 +1,4 @@
-import { Actor, admit, applyEvents, BaseState, Command, decide, DomainError, pendingWork, nextDeadline, allowedActions, notificationsFor } from '../../domain';
+import { Actor, admit, admitSignalled, admitSignalledAsBefore, applyEvents, BaseState, Command, decide, DomainError, pendingWork, nextDeadline, allowedActions, notificationsFor } from '../../domain';
 import { actors, application, CODE, OTHER_CODE } from './fixtures';
 
 // Given the commands a base has lived through, when one more arrives, then these events (or
@@ -200,6 +200,23 @@ describe('evaluation and rectification (Arts. 9-11)', () => {
     expect(s.annualReports.map((r) => r.year)).toEqual([2026]);
     const before = refusal(s, cmd(actors.applicant, { type: 'submit_annual_report', year: 2020, indicators: {} }, january));
     expect(before.details.errors).toEqual([{ path: 'year', message: 'the organisation was registered in 2021' }]);
+  });
+  test('runs started before generation 7 admit a signalled report as they did: from the year of recognition only', () => {
+    const newYear = '2027-01-01T00:00:00.000+08:00';
+    const s = given(
+      submitted(), act.recommend(), act.review(), act.conclude(), act.approve(),
+      cmd(actors.system, { type: 'schedule_publicity', firstDay: '2026-12-25', lastDay: '2026-12-31', endsAt: newYear }),
+      cmd(actors.system, { type: 'close_publicity' }, newYear),
+      cmd(actors.system, { type: 'certify', noticeYear: 2027, noticeSerial: 1 }, newYear),
+    );
+    const report = (year: number, at = '2027-01-04T10:00:00.000+08:00') => cmd(actors.applicant, { type: 'submit_annual_report', year, indicators: {} }, at);
+    // Refused then and in their histories with nothing issued: refused again on replay.
+    expect(() => admitSignalledAsBefore(s, report(2026))).toThrow(expect.objectContaining({ details: { errors: [{ path: 'year', message: 'the base was recognised in 2027' }] } }));
+    expect(admitSignalled(s, report(2026)).map((e) => e.type)).toEqual(['AnnualReportSubmitted']);
+    expect(admitSignalledAsBefore(s, report(2027)).map((e) => e.type)).toEqual(['AnnualReportSubmitted']);
+    // A clock that is not an instant went through before; only today's rules refuse it.
+    expect(admitSignalledAsBefore(s, report(2027, '2027-01-04T10:00:00')).map((e) => e.type)).toEqual(['AnnualReportSubmitted']);
+    expect(() => admitSignalled(s, report(2027, '2027-01-04T10:00:00'))).toThrow(expect.objectContaining({ code: 'INVALID' }));
   });
   test('a round is held once', () => {
     const s = given(...commandsToCertified(), act.startEvaluation('2027'), act.rate('qualified'));

@@ -1,4 +1,4 @@
-import { CURRENT_GENERATION, fromJson, loadFixtures, replayFailures } from '../support/replay';
+import { CURRENT_GENERATION, fromJson, hasDecisions, loadFixtures, replay } from '../support/replay';
 import { PATHS } from '../support/paths';
 
 // Bases live for years: today's workflow code must replay every recorded path of every earlier
@@ -20,6 +20,8 @@ test.each(generations)('every run recorded under %s replays against the current 
   const runs = fixtures
     .filter((f) => f.generation === generation)
     .flatMap((f) => f.runs.map((r, i) => ({ name: `${generation}/${f.path}#${i + 1}`, history: fromJson(r.history) })));
-  expect(runs.length).toBeGreaterThan(0);
-  expect(await replayFailures(runs)).toEqual([]);
+  // Every run that decided anything is replayed (the oldest fixtures keep a run that only started).
+  const decided = runs.filter((r) => hasDecisions(r.history)).length;
+  expect(decided).toBeGreaterThan(0);
+  expect(await replay(runs)).toEqual({ replayed: decided, failures: [] });
 });

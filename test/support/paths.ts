@@ -1,4 +1,4 @@
-import { client, HttpClient, INDICATORS, staff, today } from './http';
+import { client, HttpClient, INDICATORS, staff, thisYear, today } from './http';
 import { rate, step, submit, TestBase, toCertified, toPublicity } from './journeys';
 
 /** A stack's HTTP client and the way to take the current year's holiday schedule away. */
@@ -8,6 +8,8 @@ export interface PathContext {
   slow: HttpClient;
   /** Removes the schedule of the year publicity opens in, so a window must wait for it. */
   dropCalendarYear(year: number): Promise<void>;
+  /** Sends a base's workflow the operators' `act` signal, as `temporal workflow signal --name act` does, and waits for it to be taken. */
+  signal(baseId: string, command: object): Promise<void>;
 }
 
 const officer = staff.officer;
@@ -25,7 +27,7 @@ export const PATHS: Record<string, { ends: string; drive(c: PathContext): Promis
     async drive({ http }) {
       const b = await submit(http);
       await toCertified(http, b);
-      await step(http, b, b.token, 'submit_annual_report', { year: Number(today().slice(0, 4)), indicators: INDICATORS }, 'certified');
+      await step(http, b, b.token, 'submit_annual_report', { year: thisYear(), indicators: INDICATORS }, 'certified');
       await rate(http, b, 'qualified');
       return b;
     },
@@ -122,10 +124,24 @@ export const PATHS: Record<string, { ends: string; drive(c: PathContext): Promis
       return b;
     },
   },
+  signalled_by_operators: {
+    ends: 'expert_review',
+    async drive({ http, signal }) {
+      const b = await submit(http);
+      const ops = (district: string) => ({ sub: 'ops-1', name: '值班运维', role: 'district_officer', district });
+      // Two refused (nothing issued for them), then one taken, each in its own workflow task.
+      // A clock without its offset: refused since generation 7.
+      await signal(b.id, { type: 'recommend', comment: '推荐', at: `${today()}T10:00:00`, actor: ops(b.app.applicant.district) });
+      await signal(b.id, { type: 'recommend', comment: '推荐', actor: ops('410102') });
+      await signal(b.id, { type: 'recommend', comment: '经电话确认', actor: ops(b.app.applicant.district) });
+      await http.waitStage(b.id, officer(), 'expert_review');
+      return b;
+    },
+  },
   publicity_waits_for_calendar: {
     ends: 'certified',
     async drive({ http, dropCalendarYear }) {
-      const year = Number(today().slice(0, 4));
+      const year = thisYear();
       await dropCalendarYear(year);
       const b = await submit(http);
       const opened = await toPublicity(http, b);

@@ -13,7 +13,7 @@ export const HISTORIES_DIR = path.join(repoRoot(), 'test', 'histories');
  * `npm run record-histories` writes into the current one; a patch() that changes the commands a
  * workflow issues starts a new generation.
  */
-export const CURRENT_GENERATION = 'v6-search-attributes-at-start';
+export const CURRENT_GENERATION = 'v7-signals-admitted-as-requests';
 
 /** A recorded path: every run of one base's workflow id, as `historyToJSON` wrote them. */
 export interface Fixture {
@@ -59,17 +59,22 @@ const TASK_COMPLETED = temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_
  */
 export const hasDecisions = (h: temporal.api.history.v1.IHistory) => !!h.events?.some((e) => Number(e.eventType) === TASK_COMPLETED);
 
-/** Replays histories against today's workflow code; returns the runs that no longer replay. */
-export async function replayFailures(runs: { name: string; history: temporal.api.history.v1.IHistory }[]): Promise<string[]> {
+/**
+ * Replays histories against today's workflow code: how many runs it replayed (those with
+ * decisions; a test compares it with what it meant to replay) and those that no longer replay.
+ */
+export async function replay(runs: { name: string; history: temporal.api.history.v1.IHistory }[]): Promise<{ replayed: number; failures: string[] }> {
   async function* histories() {
     for (const r of runs) if (hasDecisions(r.history)) yield { workflowId: r.name, history: r.history };
   }
   const failures: string[] = [];
+  let replayed = 0;
   const options = { workflowBundle: await bundle(), replayName: 'fixtures' };
   for await (const result of Worker.runReplayHistories(options, histories())) {
+    replayed += 1;
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }
-  return failures;
+  return { replayed, failures };
 }
 
 export const fromJson = (history: unknown) => historyFromJSON(history);
