@@ -13,7 +13,7 @@ import { retryUntil } from './retry';
 import { Steps } from './server-timing';
 
 /** Refusals that say the workflow did not and will not apply this update. */
-const refused = (err: unknown) => err instanceof WorkflowUpdateFailedError || err instanceof WorkflowExecutionAlreadyStartedError || isWorkflowClosed(err);
+const refused = (err: unknown) => err instanceof WorkflowUpdateFailedError || isWorkflowClosed(err);
 
 /**
  * Sends one decision and writes what the workflow decided before the caller hears of it: the
@@ -44,7 +44,9 @@ export async function sendDecision(
         return toView(earlier.answer.state, actor);
       }
     }
-    if (refused(err)) await dropRefused(deps.pool, baseId, updateId, fingerprint).catch(() => undefined);
+    // A start refused because the base's run exists (closed, still kept) is no refusal of the key: the base it made holds it.
+    if (err instanceof WorkflowExecutionAlreadyStartedError) await dropOutstanding(deps.pool, baseId, updateId).catch(() => undefined);
+    else if (refused(err)) await dropRefused(deps.pool, baseId, updateId, fingerprint).catch(() => undefined);
     throw err;
   }
   if (!isDecisionAnswer(answer)) {

@@ -3,8 +3,8 @@ import { idFor } from '../../api/idempotency';
 import { formatInstant, PersonCommand } from '../../domain';
 import { workflowIdOf } from '../../workflows/ids';
 import { actUpdate } from '../../workflows/messages';
-import { client, HttpClient, staff } from '../support/http';
-import { submit, TestBase } from '../support/journeys';
+import { applicantToken, application, client, HttpClient, staff } from '../support/http';
+import { step, submit, TestBase } from '../support/journeys';
 import { until } from '../support/poll';
 import { loggedLines, startStack, Stack } from '../support/stack';
 import { temporalClient } from '../support/temporal';
@@ -112,4 +112,30 @@ test('a decision accepted and not yet answered (its handler waits for an earlier
   const written = await until('both decisions written', () => eventsOf(b.id), (e) => e.includes('ReviewRecorded'), 60_000);
   expect(written).toEqual(['Submitted', 'Recommended', 'ReviewRecorded']);
   expect(await until('the row settled', () => owed(b.id), (n) => n === 0)).toBe(0);
+});
+
+test('a submission resent after its base continued as new and closed, the closing write not landed, keeps its key', async () => {
+  const app = application();
+  const token = applicantToken(app.applicant.creditCode);
+  const headers = { 'idempotency-key': `submit-continued-${app.applicant.creditCode}` };
+  const first = await http.post('/api/bases', app, token, headers);
+  expect(first.status).toBe(201);
+  const b: TestBase = { id: first.body.id, token, app, view: first.body };
+  const handle = temporal.workflow.getHandle(workflowIdOf(b.id));
+  const firstRun = (await handle.describe()).runId;
+  let expert = 0;
+  await step(http, b, staff.district(), 'recommend', {}, 'expert_review');
+  while ((await handle.describe()).runId === firstRun) {
+    expect(++expert).toBeLessThan(10);
+    await step(http, b, staff.expert(expert), 'record_review', { score: 80 }, 'expert_review');
+  }
+  await step(http, b, token, 'withdraw', { reason: '合作调整' }, 'withdrawn');
+  // The read model as it stands when the withdrawal's write has not landed (its API died in between):
+  // the latest run is closed and knows nothing of the submission's update, so the start is refused.
+  await stack.pool.query(`UPDATE bases SET stage = 'expert_review' WHERE id = $1`, [b.id]);
+  const again = await http.post('/api/bases', app, token, headers);
+  expect([again.status, again.body.id]).toEqual([201, b.id]);
+  const changed = { ...app, field: '生物医药' };
+  const reused = await http.post('/api/bases', changed, token, headers);
+  expect([reused.status, reused.body.type]).toEqual([422, 'urn:zz-coop-bases:problem:idempotency-key-reused']);
 });
