@@ -186,29 +186,27 @@ describe('evaluation and rectification (Arts. 9-11)', () => {
     expect(refusal(s, cmd(actors.applicant, { type: 'submit_annual_report', year: 2026, indicators: {} })).details.errors?.[0].path).toBe('year');
     expect(refusal(s, cmd(actors.applicant, { type: 'submit_annual_report', year: 2027, indicators: {} })).code).toBe('INVALID');
   });
-  test('a base recognised in January reports the year it applied with, not a year before its registration', () => {
-    const newYear = '2027-01-01T00:00:00.000+08:00';
-    const january = '2027-01-04T10:00:00.000+08:00';
-    const s = given(
+  /** A base whose publicity ran over the new year: recognised on 1 January 2027, having applied in 2026. */
+  const NEW_YEAR = '2027-01-01T00:00:00.000+08:00';
+  const recognisedOnNewYear = (...then: Command[]) =>
+    given(
       submitted(), act.recommend(), act.review(), act.conclude(), act.approve(),
-      cmd(actors.system, { type: 'schedule_publicity', firstDay: '2026-12-25', lastDay: '2026-12-31', endsAt: newYear }),
-      cmd(actors.system, { type: 'close_publicity' }, newYear),
-      cmd(actors.system, { type: 'certify', noticeYear: 2027, noticeSerial: 1 }, newYear),
-      cmd(actors.applicant, { type: 'submit_annual_report', year: 2026, indicators: {} }, january),
+      cmd(actors.system, { type: 'schedule_publicity', firstDay: '2026-12-25', lastDay: '2026-12-31', endsAt: NEW_YEAR }),
+      cmd(actors.system, { type: 'close_publicity' }, NEW_YEAR),
+      cmd(actors.system, { type: 'certify', noticeYear: 2027, noticeSerial: 1 }, NEW_YEAR),
+      ...then,
     );
+  test('a base recognised in January reports the year it applied with, not a year before its registration', () => {
+    const newYear = NEW_YEAR;
+    const january = '2027-01-04T10:00:00.000+08:00';
+    const s = recognisedOnNewYear(cmd(actors.applicant, { type: 'submit_annual_report', year: 2026, indicators: {} }, january));
     expect(s.certification?.certifiedAt).toBe(newYear);
     expect(s.annualReports.map((r) => r.year)).toEqual([2026]);
     const before = refusal(s, cmd(actors.applicant, { type: 'submit_annual_report', year: 2020, indicators: {} }, january));
     expect(before.details.errors).toEqual([{ path: 'year', message: 'the organisation was registered in 2021' }]);
   });
   test('runs started before generation 7 admit a signalled report as they did: from the year of recognition only', () => {
-    const newYear = '2027-01-01T00:00:00.000+08:00';
-    const s = given(
-      submitted(), act.recommend(), act.review(), act.conclude(), act.approve(),
-      cmd(actors.system, { type: 'schedule_publicity', firstDay: '2026-12-25', lastDay: '2026-12-31', endsAt: newYear }),
-      cmd(actors.system, { type: 'close_publicity' }, newYear),
-      cmd(actors.system, { type: 'certify', noticeYear: 2027, noticeSerial: 1 }, newYear),
-    );
+    const s = recognisedOnNewYear();
     const report = (year: number, at = '2027-01-04T10:00:00.000+08:00') => cmd(actors.applicant, { type: 'submit_annual_report', year, indicators: {} }, at);
     // Refused then and in their histories with nothing issued: refused again on replay.
     expect(() => admitSignalledAsBefore(s, report(2026))).toThrow(expect.objectContaining({ details: { errors: [{ path: 'year', message: 'the base was recognised in 2027' }] } }));

@@ -1,5 +1,5 @@
 import { application, applicantToken, client, HttpClient, Reply, staff, today } from '../support/http';
-import { submit, TestBase, toPartyReview, toPublicity } from '../support/journeys';
+import { step, submit, submitKeyed, TestBase, toPartyReview, toPublicity } from '../support/journeys';
 import { startStack, Stack } from '../support/stack';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ObjectionCommand } from '../../domain';
@@ -100,23 +100,21 @@ test('a retry of the decision that closed a base answers as that decision did', 
 });
 
 test('a submission resent under its key after Temporal has deleted its closed workflow answers with the base it made and starts nothing', async () => {
-  const app = application();
-  const token = applicantToken(app.applicant.creditCode);
-  const headers = { 'idempotency-key': `submit-retained-${app.applicant.creditCode}` };
-  const first = await http.post('/api/bases', app, token, headers);
-  expect((await http.act(first.body.id, token, 'withdraw', { reason: '合作调整' })).body.stage).toBe('withdrawn');
+  const first = await submitKeyed(http, 'submit-retained');
+  const { app, token, headers } = first;
+  await step(http, first, token, 'withdraw', { reason: '合作调整' }, 'withdrawn');
   const temporal = await temporalClient();
   try {
     // What the namespace's retention does to a closed run, done now.
-    const handle = temporal.workflow.getHandle(workflowIdOf(first.body.id));
+    const handle = temporal.workflow.getHandle(workflowIdOf(first.id));
     await temporal.workflowService.deleteWorkflowExecution({ namespace: temporal.options.namespace, workflowExecution: { workflowId: handle.workflowId } });
     const gone = () => handle.describe().then(() => false, (e) => e instanceof WorkflowNotFoundError);
     // The server deletes a closed run once its visibility record is closed: about a minute on the dev server.
     await until('the closed run deleted', gone, (yes) => yes, 150_000, 1_000);
     const late = await http.post('/api/bases', app, token, headers);
-    expect([late.status, late.body.id, late.body.stage]).toEqual([201, first.body.id, 'withdrawn']);
+    expect([late.status, late.body.id, late.body.stage]).toEqual([201, first.id, 'withdrawn']);
     await stays('no second run started', gone, (yes) => yes);
-    expect((await eventTypes(first.body.id)).map((e) => e.type)).toEqual(['Submitted', 'Withdrawn']);
+    expect((await eventTypes(first.id)).map((e) => e.type)).toEqual(['Submitted', 'Withdrawn']);
   } finally {
     await temporal.connection.close();
   }
@@ -287,16 +285,13 @@ describe('one Idempotency-Key with a different body', () => {
   });
 
   test('a submission resent under its key with another application is refused, and the base stays as it was', async () => {
-    const app = application();
-    const token = applicantToken(app.applicant.creditCode);
-    const headers = { 'idempotency-key': `submit-varied-${app.applicant.creditCode}` };
-    const first = await http.post('/api/bases', app, token, headers);
-    expect(first.status).toBe(201);
+    const first = await submitKeyed(http, 'submit-varied');
+    const { app, token, headers } = first;
     const changed = { ...app, applicant: { ...app.applicant, name: `${app.applicant.name}（更正）` } };
     expect(reused(await http.post('/api/bases', changed, token, headers))).toEqual(REUSED);
-    const now = await http.get(`/api/bases/${first.body.id}`, token);
-    expect(now.body).toEqual(first.body);
-    expect((await eventTypes(first.body.id)).map((e) => e.type)).toEqual(['Submitted']);
+    const now = await http.get(`/api/bases/${first.id}`, token);
+    expect(now.body).toEqual(first.view);
+    expect((await eventTypes(first.id)).map((e) => e.type)).toEqual(['Submitted']);
   });
 
   test('an objection resent under its key with another reason is refused; the first stands alone', async () => {

@@ -3,8 +3,8 @@ import { idFor } from '../../api/idempotency';
 import { formatInstant, PersonCommand } from '../../domain';
 import { workflowIdOf } from '../../workflows/ids';
 import { actUpdate } from '../../workflows/messages';
-import { applicantToken, application, client, HttpClient, staff } from '../support/http';
-import { step, submit, TestBase } from '../support/journeys';
+import { client, HttpClient, staff } from '../support/http';
+import { step, submit, submitKeyed, TestBase } from '../support/journeys';
 import { until } from '../support/poll';
 import { loggedLines, startStack, Stack } from '../support/stack';
 import { temporalClient } from '../support/temporal';
@@ -115,12 +115,8 @@ test('a decision accepted and not yet answered (its handler waits for an earlier
 });
 
 test('a submission resent after its base continued as new and closed, the closing write not landed, keeps its key', async () => {
-  const app = application();
-  const token = applicantToken(app.applicant.creditCode);
-  const headers = { 'idempotency-key': `submit-continued-${app.applicant.creditCode}` };
-  const first = await http.post('/api/bases', app, token, headers);
-  expect(first.status).toBe(201);
-  const b: TestBase = { id: first.body.id, token, app, view: first.body };
+  const b = await submitKeyed(http, 'submit-continued');
+  const { app, token, headers } = b;
   const handle = temporal.workflow.getHandle(workflowIdOf(b.id));
   const firstRun = (await handle.describe()).runId;
   let expert = 0;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Application } from '../../domain';
 import { application, applicantToken, HttpClient, INDICATORS, staff, today } from './http';
 
@@ -14,6 +15,12 @@ export async function submit(http: HttpClient, over: Parameters<typeof applicati
   const r = await http.post('/api/bases', app, token, headers);
   if (r.status !== 201) throw new Error(`submit answered ${r.status}: ${r.text}`);
   return { id: r.body.id, token, app, view: r.body };
+}
+
+/** A submission sent under an Idempotency-Key of its own, with the headers to send it again. */
+export async function submitKeyed(http: HttpClient, label: string): Promise<TestBase & { headers: Record<string, string> }> {
+  const headers = { 'idempotency-key': `${label}-${randomUUID()}` };
+  return { ...(await submit(http, {}, headers)), headers };
 }
 
 export interface Step {
