@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { Actor, BaseView, toView } from '../domain';
+import { Actor, BaseView, isTerminal, toView } from '../domain';
 import { persistDecision } from '../store/decisions';
 import { hasCommand } from '../store/events';
 import { dropOutstanding, dropRefused, recordOutstanding } from '../store/outstanding';
@@ -25,13 +25,18 @@ const refused = (err: unknown) => err instanceof WorkflowUpdateFailedError || is
 export async function sendDecision(
   deps: ApiDeps,
   baseId: string,
-  request: { updateId: string; fingerprint?: string },
+  request: { updateId: string; fingerprint?: string; ifClosed?: () => Promise<BaseView> },
   actor: Actor,
   send: () => Promise<UpdateAnswer>,
   steps = new Steps(),
 ): Promise<BaseView> {
   const { updateId, fingerprint } = request;
-  refuseReusedKey(await steps.time('outstanding', () => recordOutstanding(deps.pool, baseId, updateId, fingerprint)), fingerprint);
+  const recorded = await steps.time('outstanding', () => recordOutstanding(deps.pool, baseId, updateId, fingerprint));
+  refuseReusedKey(recorded.fingerprint, fingerprint);
+  if (request.ifClosed && recorded.stage && isTerminal(recorded.stage)) {
+    await dropOutstanding(deps.pool, baseId, updateId);
+    return request.ifClosed();
+  }
   let answer: UpdateAnswer;
   try {
     answer = await steps.time('temporal', send);

@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { Stage } from '../domain';
 import { prepared } from './prepared';
 
 export interface Outstanding {
@@ -10,13 +11,14 @@ export interface Outstanding {
 /**
  * Before a decision is sent: until its answer is written, an answer may be owed. A keyed request
  * also leaves its body's fingerprint, or finds the one its key was first sent with; it returns
- * that one, and writes no outstanding row when it differs (the request will be refused). The
- * key is given back if the workflow refuses the request (`dropRefused`).
+ * that one, and writes no outstanding row when it differs (the request will be refused), with
+ * the stage its base is in, if it has one (a keyed submission resent may find its base closed).
+ * The key is given back if the workflow refuses the request (`dropRefused`).
  */
-export async function recordOutstanding(pool: Pool, baseId: string, updateId: string, fingerprint?: string): Promise<string | undefined> {
+export async function recordOutstanding(pool: Pool, baseId: string, updateId: string, fingerprint?: string): Promise<{ fingerprint?: string; stage?: Stage }> {
   if (fingerprint === undefined) {
     await pool.query(prepared('INSERT INTO outstanding_decisions (base_id, update_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [baseId, updateId]));
-    return undefined;
+    return {};
   }
   // DO UPDATE, not DO NOTHING: it waits for a concurrent first send of the key and returns its row.
   const { rows } = await pool.query(
@@ -24,11 +26,11 @@ export async function recordOutstanding(pool: Pool, baseId: string, updateId: st
       `WITH k AS (INSERT INTO request_keys (base_id, update_id, fingerprint) VALUES ($1, $2, $3)
                   ON CONFLICT (base_id, update_id) DO UPDATE SET fingerprint = request_keys.fingerprint RETURNING fingerprint),
             o AS (INSERT INTO outstanding_decisions (base_id, update_id) SELECT $1, $2 FROM k WHERE k.fingerprint = $3 ON CONFLICT DO NOTHING)
-       SELECT fingerprint FROM k`,
+       SELECT fingerprint, (SELECT stage FROM bases WHERE id = $1) AS stage FROM k`,
       [baseId, updateId, fingerprint],
     ),
   );
-  return rows[0].fingerprint;
+  return { fingerprint: rows[0].fingerprint, stage: rows[0].stage ?? undefined };
 }
 
 /**

@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { Actor, applyEvents, BaseState, decide, formatInstant, isTerminal, mayRead, scopeOf, STAFF_ROLES, SubmitCommand, toView } from '../../domain';
-import { getBaseState, getDecisionTarget, listBases } from '../../store/bases';
+import { Actor, applyEvents, decide, formatInstant, mayRead, scopeOf, STAFF_ROLES, SubmitCommand, toView } from '../../domain';
+import { getBaseState, listBases } from '../../store/bases';
 import { requireActor } from '../auth';
 import { DependencyGate } from '../dependency-gate';
 import { ApiDeps } from '../deps';
-import { fingerprintOf, idempotencyKey, idFor, refuseReusedKey } from '../idempotency';
+import { fingerprintOf, idempotencyKey, idFor } from '../idempotency';
 import { jsonBody } from '../json-body';
 import { forbidden, fromZodError } from '../problem';
 import { applicationSchema } from '../schemas/application';
@@ -14,18 +14,6 @@ import { sendDecision } from '../record-decision';
 import { readyUpdateId } from '../../workflows/ids';
 import { stepsOf } from '../server-timing';
 import { loadBase } from './load-base';
-
-/**
- * The closed base a keyed submission made, if it made one. Its workflow may be gone (Temporal
- * deletes closed runs after the namespace's retention), and a start would then open a second run
- * for a base whose life is over: the read model answers instead, as it does while the run is kept.
- */
-async function closedBaseOf(deps: ApiDeps, baseId: string, updateId: string, fingerprint: string | undefined): Promise<BaseState | undefined> {
-  const made = await getDecisionTarget(deps.pool, baseId, updateId, true);
-  if (!made || !isTerminal(made.stage)) return undefined;
-  refuseReusedKey(made.fingerprint, fingerprint);
-  return getBaseState(deps.pool, baseId);
-}
 
 export function basesRoutes(deps: ApiDeps, gate: DependencyGate): Router {
   const r = Router();
@@ -54,10 +42,12 @@ export function basesRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     // Eligibility and ownership answer before anything starts; the state it opens is what the run starts showing in Temporal's search.
     const opened = applyEvents(undefined, decide(undefined, cmd)).state!;
     const created = (view: unknown) => void res.status(201).location(`/api/bases/${baseId}`).json(view);
-    const closed = key === undefined ? undefined : await closedBaseOf(deps, baseId, readyUpdateId(cmd.commandId), fingerprint);
-    if (closed) return created(toView(closed, actor));
+    // A keyed resend whose base has closed is answered from the read model: Temporal deletes a closed
+    // run after the namespace's retention, and a start would then open a second run for it.
+    const ifClosed = async () => toView((await getBaseState(deps.pool, baseId))!, actor);
+    const request = { updateId: readyUpdateId(cmd.commandId), fingerprint, ifClosed };
     try {
-      created(await gate.send(() => sendDecision(deps, baseId, { updateId: readyUpdateId(cmd.commandId), fingerprint }, actor, () => deps.gateway.submit(cmd, opened), stepsOf(res))));
+      created(await gate.send(() => sendDecision(deps, baseId, request, actor, () => deps.gateway.submit(cmd, opened), stepsOf(res))));
     } catch (err) {
       // The same key after the base's workflow has closed: answer with the base it made.
       const existing = err instanceof WorkflowExecutionAlreadyStartedError ? await getBaseState(deps.pool, baseId) : undefined;
