@@ -19,6 +19,10 @@ test('a base goes from application to recognition, with the window computed from
   const pub = await toPublicity(http, b);
   expect(pub.publicity.firstDay).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   expect(pub.publicity.endsAt).toBe(`${addDay(pub.publicity.lastDay)}T00:00:00.000+08:00`);
+  // Art. 8(5)'s five working days, counted here from the stored schedules, not by the product's code.
+  const openedOn = new Date(Date.parse(pub.publicity.openedAt) + 8 * 3600e3).toISOString().slice(0, 10);
+  const working = await workingDaysBetween(openedOn, pub.publicity.lastDay);
+  expect([working[0], working.length, working.at(-1)]).toEqual([pub.publicity.firstDay, 5, pub.publicity.lastDay]);
   const cert = await http.waitStage(b.id, staff.officer(), 'certified');
   expect(cert.certification.name).toEqual({ zh: '郑州市国际科技合作基地', en: 'Zhengzhou International Science & Technology Cooperation Base' });
   expect(cert.certification.notice).toMatch(/^郑科国合认〔\d{4}〕\d+号$/);
@@ -73,6 +77,19 @@ test('withdrawal is open to the applicant until recognition', async () => {
   expect(refused.status).toBe(409);
   expect(refused.body.allowedActions).toEqual(['submit_annual_report']);
 });
+
+/** The working days from one date to another, inclusive, by the schedules in calendar_years. */
+async function workingDaysBetween(from: string, to: string): Promise<string[]> {
+  const { rows } = await stack.pool.query('SELECT holidays, workdays FROM calendar_years');
+  const off = new Set<string>(rows.flatMap((r) => r.holidays));
+  const on = new Set<string>(rows.flatMap((r) => r.workdays));
+  const days: string[] = [];
+  for (let d = from; d <= to; d = addDay(d)) {
+    const weekend = [0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay());
+    if (on.has(d) || (!weekend && !off.has(d))) days.push(d);
+  }
+  return days;
+}
 
 function addDay(d: string): string {
   return new Date(Date.parse(d + 'T00:00:00Z') + 864e5).toISOString().slice(0, 10);
