@@ -12,7 +12,9 @@ import { loggedLines, startStack, Stack } from '../support/stack';
 // the year: the API tells the operator in time to load it first.
 jest.setTimeout(120_000);
 let stack: Stack;
+let startedOn: IsoDate;
 beforeAll(async () => {
+  startedOn = shanghaiDate(Date.now());
   stack = await startStack('calwatch', { worker: false, env: { LOG_LEVEL: 'info' } });
 });
 afterAll(() => stack?.stop());
@@ -26,7 +28,9 @@ test('at start, the API says which years the windows that can open today need, a
     (l) => l !== undefined,
   );
   expect(line.level).toBe('info');
-  expect(line.years).toEqual(yearsSpanned(shanghaiDate(Date.now()), LONGEST_PUBLICITY_WORKING_DAYS));
+  // The API checked on the day it started, which a run that crosses Shanghai's midnight has left.
+  const onDays = [startedOn, shanghaiDate(Date.now())].map((d) => yearsSpanned(d, LONGEST_PUBLICITY_WORKING_DAYS));
+  expect(onDays).toContainEqual(line.years);
 });
 
 test('from a month before a window could reach a year with no schedule, the API warns, naming the year and how to load it, until it is loaded', async () => {
