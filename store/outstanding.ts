@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
 import { Stage } from '../domain';
+import { inTransaction } from './pool';
 import { prepared } from './prepared';
 
 export interface Outstanding {
@@ -25,7 +26,8 @@ export async function recordOutstanding(pool: Pool, baseId: string, updateId: st
     prepared(
       `WITH k AS (INSERT INTO request_keys (base_id, update_id, fingerprint) VALUES ($1, $2, $3)
                   ON CONFLICT (base_id, update_id) DO UPDATE SET fingerprint = request_keys.fingerprint RETURNING fingerprint),
-            o AS (INSERT INTO outstanding_decisions (base_id, update_id) SELECT $1, $2 FROM k WHERE k.fingerprint = $3 ON CONFLICT DO NOTHING)
+            o AS (INSERT INTO outstanding_decisions (base_id, update_id) SELECT $1, $2 FROM k WHERE k.fingerprint = $3
+                  ON CONFLICT (base_id, update_id) DO UPDATE SET senders = outstanding_decisions.senders + 1)
        SELECT fingerprint, (SELECT stage FROM bases WHERE id = $1) AS stage FROM k`,
       [baseId, updateId, fingerprint],
     ),
@@ -36,15 +38,24 @@ export async function recordOutstanding(pool: Pool, baseId: string, updateId: st
 /**
  * The workflow refused it: a rejected request changes nothing, so a keyed one also gives its key
  * back (unless a decision under that key is already in the log), and a corrected body may use it.
+ * Not while another send of the same request is in flight: the workflow may have taken that one
+ * (the base moved on in between), and its row is what lets the sweep write it if its API dies.
  */
 export async function dropRefused(pool: Pool, baseId: string, updateId: string, fingerprint?: string): Promise<void> {
   if (fingerprint === undefined) return dropOutstanding(pool, baseId, updateId);
-  await pool.query(
-    `WITH k AS (DELETE FROM request_keys WHERE base_id = $1 AND update_id = $2 AND fingerprint = $3
-                  AND NOT EXISTS (SELECT 1 FROM base_events WHERE base_id = $1 AND command_id = $2))
-     DELETE FROM outstanding_decisions WHERE base_id = $1 AND update_id = $2`,
-    [baseId, updateId, fingerprint],
-  );
+  await inTransaction(pool, async (c) => {
+    const { rows } = await c.query('SELECT senders FROM outstanding_decisions WHERE base_id = $1 AND update_id = $2 FOR UPDATE', [baseId, updateId]);
+    if (rows[0]?.senders > 1) {
+      await c.query('UPDATE outstanding_decisions SET senders = senders - 1 WHERE base_id = $1 AND update_id = $2', [baseId, updateId]);
+      return;
+    }
+    await c.query('DELETE FROM outstanding_decisions WHERE base_id = $1 AND update_id = $2', [baseId, updateId]);
+    await c.query(
+      `DELETE FROM request_keys WHERE base_id = $1 AND update_id = $2 AND fingerprint = $3
+         AND NOT EXISTS (SELECT 1 FROM base_events WHERE base_id = $1 AND command_id = $2)`,
+      [baseId, updateId, fingerprint],
+    );
+  });
 }
 
 /** It had nothing left to write (or, unkeyed, the workflow refused it). */

@@ -1,10 +1,12 @@
 import * as initial from './001-initial';
 import * as outstanding from './002-outstanding-decisions';
 import * as requestKeys from './003-request-keys';
+import * as outstandingSenders from './004-outstanding-senders';
 
 /** Applied in order, each once; never edit one that has shipped, add the next. */
 export const MIGRATIONS: { id: string; sql: string }[] = [
   { id: '001-initial', sql: initial.sql },
   { id: '002-outstanding-decisions', sql: outstanding.sql },
   { id: '003-request-keys', sql: requestKeys.sql },
+  { id: '004-outstanding-senders', sql: outstandingSenders.sql },
 ];

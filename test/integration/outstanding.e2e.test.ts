@@ -1,10 +1,12 @@
 import { Client } from '@temporalio/client';
-import { addressHashOf, idFor } from '../../api/idempotency';
+import { addressHashOf, fingerprintOf, idFor } from '../../api/idempotency';
+import { parseAction } from '../../api/schemas/actions';
+import { recordOutstanding } from '../../store/outstanding';
 import { Actor, formatInstant, PersonCommand } from '../../domain';
 import { workflowIdOf } from '../../workflows/ids';
 import { actUpdate } from '../../workflows/messages';
 import { client, HttpClient, staff } from '../support/http';
-import { submit, TestBase, toPublicity } from '../support/journeys';
+import { step, submit, TestBase, toPublicity } from '../support/journeys';
 import { until } from '../support/poll';
 import { startStack, Stack } from '../support/stack';
 import { startTcpProxy } from '../support/tcp-proxy';
@@ -134,6 +136,25 @@ test('an objection taken before publicity ended, its answer never written: the r
   const early = await submit(http);
   expect((await http.post(`/api/bases/${early.id}/objections`, words, undefined, { 'Idempotency-Key': key })).body).toMatchObject({ status: 409, stage: 'district_review' });
   expect((await eventsOf(early.id)).map((e) => e.type)).toEqual(['Submitted']);
+});
+
+test('a send the workflow refused leaves the row and the key of another send of the same request, which the workflow then took: the sweep writes that one', async () => {
+  const b = await submit(http);
+  await step(http, b, staff.district(), 'return', { reason: '材料不全' }, 'returned');
+  const key = `recommend-raced-${b.id}`;
+  const body = { type: 'recommend', comment: '推荐' };
+  const commandId = `act-${idFor(key, 'act', b.id, district.sub)}`;
+  // Another API has recorded this very request and is about to send it.
+  await recordOutstanding(stack.pool, b.id, commandId, fingerprintOf(key, parseAction(body).data));
+  // This send reaches the workflow while the base is returned: refused.
+  const refused = await http.act(b.id, staff.district(), 'recommend', { comment: '推荐' }, { 'idempotency-key': key });
+  expect([refused.status, refused.body.stage]).toEqual([409, 'returned']);
+  // The base moves on, and the other send is taken; its API dies before writing the answer.
+  await step(http, b, b.token, 'resubmit', { application: b.app }, 'district_review');
+  await sendBehindTheApi(b, { ...recommend(commandId), comment: '推荐' } as PersonCommand);
+  const written = await until('the taken send written by the sweep', () => eventsOf(b.id), (e) => e.some((x) => x.command_id === commandId), 30_000);
+  expect(written.map((e) => e.type)).toEqual(['Submitted', 'Returned', 'Resubmitted', 'Recommended']);
+  expect(await until('nothing left outstanding', () => outstanding(b.id), (n) => n === 0)).toBe(0);
 });
 
 test('an outstanding decision the workflow refused is dropped by the sweep once it gives up, writing nothing', async () => {
