@@ -1,4 +1,4 @@
-import { claimStale, dropOutstanding, Outstanding } from '../store/outstanding';
+import { abandonOutstanding, claimStale, dropOutstanding, Outstanding } from '../store/outstanding';
 import { isDecisionAnswer } from '../workflows/messages';
 import { ApiDeps } from './deps';
 import { writeAnswer } from './record-decision';
@@ -36,9 +36,14 @@ async function finish(deps: ApiDeps, o: Outstanding): Promise<'written' | 'dropp
     deps.log('warn', 'outstanding decision written from the history', { baseId: o.baseId, updateId: o.updateId, sentAt: o.sentAt.toISOString() });
     return 'written';
   }
-  if (outcome.kind !== 'absent' || (!outcome.taskPending && Date.now() - o.sentAt.getTime() > deps.config.OUTSTANDING_GIVE_UP_MS)) {
+  if (outcome.kind === 'answered') {
+    // A run started before answers carried decisions wrote this one itself.
     await dropOutstanding(deps.pool, o.baseId, o.updateId);
     return 'dropped';
+  }
+  if (outcome.kind === 'refused' || (!outcome.taskPending && Date.now() - o.sentAt.getTime() > deps.config.OUTSTANDING_GIVE_UP_MS)) {
+    // Nothing was taken: the key goes back too, or a resend refused later would hold it for good.
+    return (await abandonOutstanding(deps.pool, o)) ? 'dropped' : 'waiting';
   }
   return 'waiting';
 }

@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { Pool, PoolClient } from 'pg';
 import { Stage } from '../domain';
 import { inTransaction } from './pool';
 import { prepared } from './prepared';
@@ -7,6 +7,8 @@ export interface Outstanding {
   baseId: string;
   updateId: string;
   sentAt: Date;
+  /** `sent_at` as PostgreSQL wrote it, to the microsecond (a Date keeps milliseconds). */
+  sentMark: string;
 }
 
 /**
@@ -27,7 +29,7 @@ export async function recordOutstanding(pool: Pool, baseId: string, updateId: st
       `WITH k AS (INSERT INTO request_keys (base_id, update_id, fingerprint) VALUES ($1, $2, $3)
                   ON CONFLICT (base_id, update_id) DO UPDATE SET fingerprint = request_keys.fingerprint RETURNING fingerprint),
             o AS (INSERT INTO outstanding_decisions (base_id, update_id) SELECT $1, $2 FROM k WHERE k.fingerprint = $3
-                  ON CONFLICT (base_id, update_id) DO UPDATE SET senders = outstanding_decisions.senders + 1)
+                  ON CONFLICT (base_id, update_id) DO UPDATE SET senders = outstanding_decisions.senders + 1, sent_at = now(), checked_at = NULL)
        SELECT fingerprint, (SELECT stage FROM bases WHERE id = $1) AS stage FROM k`,
       [baseId, updateId, fingerprint],
     ),
@@ -44,18 +46,50 @@ export async function recordOutstanding(pool: Pool, baseId: string, updateId: st
 export async function dropRefused(pool: Pool, baseId: string, updateId: string, fingerprint?: string): Promise<void> {
   if (fingerprint === undefined) return dropOutstanding(pool, baseId, updateId);
   await inTransaction(pool, async (c) => {
+    // No key: another refusal gave it back with the row this send counted in; a row there now is a later send's.
+    if (!(await lockKey(c, baseId, updateId))) return;
     const { rows } = await c.query('SELECT senders FROM outstanding_decisions WHERE base_id = $1 AND update_id = $2 FOR UPDATE', [baseId, updateId]);
     if (rows[0]?.senders > 1) {
       await c.query('UPDATE outstanding_decisions SET senders = senders - 1 WHERE base_id = $1 AND update_id = $2', [baseId, updateId]);
       return;
     }
     await c.query('DELETE FROM outstanding_decisions WHERE base_id = $1 AND update_id = $2', [baseId, updateId]);
-    await c.query(
-      `DELETE FROM request_keys WHERE base_id = $1 AND update_id = $2 AND fingerprint = $3
-         AND NOT EXISTS (SELECT 1 FROM base_events WHERE base_id = $1 AND command_id = $2)`,
-      [baseId, updateId, fingerprint],
-    );
+    await freeKey(c, baseId, updateId);
   });
+}
+
+/**
+ * The sweep found nothing the workflow took (it refused the request, or never saw it and has
+ * nothing pending): the row goes, and its key with it (a corrected body may use it), unless a
+ * send joined it since it was claimed (its `sentAt` mark moved) or a decision under the key is in
+ * the log.
+ */
+export async function abandonOutstanding(pool: Pool, o: Outstanding): Promise<boolean> {
+  return inTransaction(pool, async (c) => {
+    // An unkeyed row has no key to lock; its update id is its request's own, so no other send joins it.
+    await lockKey(c, o.baseId, o.updateId);
+    const gone = await c.query('DELETE FROM outstanding_decisions WHERE base_id = $1 AND update_id = $2 AND sent_at = $3::timestamptz', [o.baseId, o.updateId, o.sentMark]);
+    if (gone.rowCount) await freeKey(c, o.baseId, o.updateId);
+    return gone.rowCount === 1;
+  });
+}
+
+/**
+ * Taken before the outstanding row, in the order `recordOutstanding` takes them, so the two never
+ * deadlock. Whether there is a key: a key and its row are made and given back together, so without
+ * one, a row that appears later in the transaction is a send recorded since, not to be touched.
+ */
+async function lockKey(c: PoolClient, baseId: string, updateId: string): Promise<boolean> {
+  const { rowCount } = await c.query('SELECT 1 FROM request_keys WHERE base_id = $1 AND update_id = $2 FOR UPDATE', [baseId, updateId]);
+  return rowCount === 1;
+}
+
+async function freeKey(c: PoolClient, baseId: string, updateId: string): Promise<void> {
+  await c.query(
+    `DELETE FROM request_keys WHERE base_id = $1 AND update_id = $2
+       AND NOT EXISTS (SELECT 1 FROM base_events WHERE base_id = $1 AND command_id = $2)`,
+    [baseId, updateId],
+  );
 }
 
 /** It had nothing left to write (or, unkeyed, the workflow refused it). */
@@ -75,10 +109,10 @@ export async function claimStale(pool: Pool, staleMs: number, recheckMs: number,
              AND (checked_at IS NULL OR checked_at < now() - make_interval(secs => $2::double precision / 1000))
            ORDER BY sent_at LIMIT $3 FOR UPDATE SKIP LOCKED) s
      WHERE o.base_id = s.base_id AND o.update_id = s.update_id
-     RETURNING o.base_id, o.update_id, o.sent_at`,
+     RETURNING o.base_id, o.update_id, o.sent_at, o.sent_at::text AS sent_mark`,
     [staleMs, recheckMs, limit],
   );
-  return rows.map((r) => ({ baseId: r.base_id, updateId: r.update_id, sentAt: r.sent_at }));
+  return rows.map((r) => ({ baseId: r.base_id, updateId: r.update_id, sentAt: r.sent_at, sentMark: r.sent_mark }));
 }
 
 export async function countOutstanding(pool: Pool): Promise<number> {

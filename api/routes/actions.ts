@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { ACTION_RULES, ActionCommand, ActionType, Actor, authorize, BaseView, decide, formatInstant, isTerminal, ObjectionCommand, PersonCommand, shanghaiDate, toView } from '../../domain';
+import { ACTION_RULES, ActionCommand, ActionType, Actor, authorize, BaseView, decide, DomainError, formatInstant, isTerminal, ObjectionCommand, PersonCommand, shanghaiDate, toView } from '../../domain';
 import { DecisionTarget, getBaseState } from '../../store/bases';
 import { schedulesFrom } from '../../store/calendar';
 import { stateAfterCommand } from '../../store/events';
@@ -39,7 +39,12 @@ async function answerWithoutTemporal(deps: ApiDeps, base: DecisionTarget, cmd: A
   if (made) return made;
   if (!isTerminal(base.stage)) return undefined;
   const state = await getBaseState(deps.pool, base.id);
-  if (state) decide(state, cmd);
+  try {
+    if (state) decide(state, cmd);
+  } catch (err) {
+    // The stage's refusal in the same words as every other answer from a closed base.
+    if (!(err instanceof DomainError && err.code === 'ILLEGAL_STAGE')) throw err;
+  }
   throw closedBase(base.stage);
 }
 

@@ -44,15 +44,18 @@ export function basesRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     const created = (view: unknown) => void res.status(201).location(`/api/bases/${baseId}`).json(view);
     // A keyed resend whose base has closed is answered from the read model: Temporal deletes a closed
     // run after the namespace's retention, and a start would then open a second run for it.
-    const ifClosed = async () => toView((await getBaseState(deps.pool, baseId))!, actor);
-    const request = { updateId: readyUpdateId(cmd.commandId), fingerprint, ifClosed };
+    // So is one whose start Temporal refuses because the closed run is still kept.
+    const stored = async () => {
+      const state = await getBaseState(deps.pool, baseId);
+      return state && toView(state, actor);
+    };
+    const request = { updateId: readyUpdateId(cmd.commandId), fingerprint, ifClosed: async () => (await stored())! };
     try {
       created(await gate.send(() => sendDecision(deps, baseId, request, actor, () => deps.gateway.submit(cmd, opened), stepsOf(res))));
     } catch (err) {
-      // The same key after the base's workflow has closed: answer with the base it made.
-      const existing = err instanceof WorkflowExecutionAlreadyStartedError ? await getBaseState(deps.pool, baseId) : undefined;
+      const existing = err instanceof WorkflowExecutionAlreadyStartedError ? await stored() : undefined;
       if (!existing) throw err;
-      created(toView(existing, actor));
+      created(existing);
     }
   });
 

@@ -1,7 +1,7 @@
 import { Client } from '@temporalio/client';
 import { addressHashOf, fingerprintOf, idFor } from '../../api/idempotency';
 import { parseAction } from '../../api/schemas/actions';
-import { recordOutstanding } from '../../store/outstanding';
+import { dropRefused, recordOutstanding } from '../../store/outstanding';
 import { Actor, formatInstant, PersonCommand } from '../../domain';
 import { workflowIdOf } from '../../workflows/ids';
 import { actUpdate } from '../../workflows/messages';
@@ -15,13 +15,13 @@ import { temporalClient } from '../support/temporal';
 // The API writes each decision from the update's answer. These suites stand in for an API that got
 // the answer and died before writing it: the update is sent straight to Temporal, as that API had.
 jest.setTimeout(120_000);
-const GIVE_UP_MS = 8000;
+const GIVE_UP_MS = 15_000;
 let stack: Stack;
 let http: HttpClient;
 let temporal: Client;
 beforeAll(async () => {
   // A short deadline makes a decision "outstanding" after 2 × 2 s; the sweep looks every 300 ms,
-  // and gives up on one that never reached the history after 8 s.
+  // and gives up on one that never reached the history after 15 s.
   stack = await startStack('outstanding', { env: { REQUEST_TIMEOUT_MS: '2000', OUTSTANDING_SWEEP_MS: '300', OUTSTANDING_GIVE_UP_MS: String(GIVE_UP_MS) } });
   http = client(stack.url);
   temporal = await temporalClient();
@@ -180,6 +180,43 @@ test('an outstanding decision the workflow refused is dropped by the sweep once 
   // ...and before that moment the sweep had already taken the row up as stale and left it waiting.
   expect(readings.some((r) => r.present && r.claimed && r.answeredAt < giveUpAt)).toBe(true);
   expect((await eventsOf(b.id)).map((e) => e.type)).toEqual(['Submitted']);
+});
+
+test('a keyed request whose API died before sending it holds its key only until the sweep gives up: then a corrected body under the key is taken', async () => {
+  const b = await submit(http);
+  const key = `recommend-never-sent-${b.id}`;
+  const commandId = keyedCommandId(b, key);
+  const fingerprint = (body: object) => fingerprintOf(key, parseAction(body).data);
+  const sentAt = async () => (await stack.pool.query('SELECT sent_at, checked_at FROM outstanding_decisions WHERE base_id = $1 AND update_id = $2', [b.id, commandId])).rows[0];
+  await recordOutstanding(stack.pool, b.id, commandId, fingerprint({ type: 'recommend', comment: '推荐' }));
+  const claimed = await until('the row taken up by the sweep', sentAt, (r) => r?.checked_at != null, 30_000);
+  // Another send of the same request joins it: the give-up is counted from this send, looked at afresh.
+  await recordOutstanding(stack.pool, b.id, commandId, fingerprint({ type: 'recommend', comment: '推荐' }));
+  const joined = await sentAt();
+  expect(joined.checked_at).toBeNull();
+  expect((joined.sent_at as Date).getTime()).toBeGreaterThan((claimed.sent_at as Date).getTime());
+  // Neither send reached Temporal. While the row stands, a different body under the key is refused.
+  const corrected = { comment: '经复核推荐' };
+  expect((await http.act(b.id, staff.district(), 'recommend', corrected, { 'idempotency-key': key })).status).toBe(422);
+  await until('the row given up', () => outstanding(b.id), (n) => n === 0, GIVE_UP_MS + 30_000);
+  const taken = await http.act(b.id, staff.district(), 'recommend', corrected, { 'idempotency-key': key });
+  expect([taken.status, taken.body.stage]).toEqual([200, 'expert_review']);
+  const recommended = await stack.pool.query("SELECT payload->>'comment' AS comment FROM base_events WHERE base_id = $1 AND type = 'Recommended'", [b.id]);
+  expect(recommended.rows).toEqual([{ comment: corrected.comment }]);
+});
+
+test('refused sends and resends of one keyed request, all at once, never deadlock on its row and key', async () => {
+  const b = await submit(http);
+  const fingerprint = fingerprintOf('deadlock', parseAction({ type: 'recommend', comment: '推荐' }).data);
+  const failures: unknown[] = [];
+  for (let round = 0; round < 100; round += 1) {
+    const updateId = `act-deadlock-${round}-${b.id}`;
+    await recordOutstanding(stack.pool, b.id, updateId, fingerprint);
+    const racers = [0, 1, 2, 3].map((i) => (i % 2 ? recordOutstanding(stack.pool, b.id, updateId, fingerprint) : dropRefused(stack.pool, b.id, updateId, fingerprint)));
+    for (const r of await Promise.allSettled(racers)) if (r.status === 'rejected') failures.push(String(r.reason));
+  }
+  expect(failures).toEqual([]);
+  await stack.pool.query("DELETE FROM outstanding_decisions WHERE base_id = $1 AND update_id LIKE 'act-deadlock-%'", [b.id]);
 });
 
 test('PostgreSQL lost after Temporal answered: 503 "applied unknown", then written once by the sweep, and a resend answers it', async () => {
