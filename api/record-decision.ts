@@ -50,7 +50,7 @@ export async function sendDecision(
       }
     }
     // A start refused because the base's run exists (closed, still kept) is no refusal of the key: the base it made holds it.
-    const drop = err instanceof WorkflowExecutionAlreadyStartedError ? dropOutstanding(deps.pool, baseId, updateId) : refused(err) ? dropRefused(deps.pool, baseId, updateId, fingerprint) : undefined;
+    const drop = err instanceof WorkflowExecutionAlreadyStartedError ? dropOutstanding(deps.pool, baseId, updateId) : refused(err) ? dropRefused(deps.pool, baseId, updateId, recorded.keyMark) : undefined;
     // Left behind, the row is the sweep's to finish: it asks the history and gives the key back then.
     await drop?.catch((dropErr) => deps.log('warn', 'refused decision left outstanding for the sweep', { baseId, updateId, error: String(dropErr) }));
     throw err;

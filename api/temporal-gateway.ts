@@ -100,6 +100,7 @@ export class TemporalGateway {
     if (!latest) return { kind: 'absent', taskPending: false };
     const running = latest.status.name === 'RUNNING';
     let newest: UpdateOutcome | undefined;
+    let newestRun: string | undefined;
     let accepted = false;
     for (const run of await this.runsFrom(baseId, latest.runId)) {
       for (const e of run.events) {
@@ -111,10 +112,15 @@ export class TemporalGateway {
         // A resend taken by a later run (after continue-as-new) is answered without the records:
         // the run that made the decision holds them, further back.
         if (outcome.kind === 'answered' && isDecisionAnswer(outcome.answer) && outcome.answer.records.length) return outcome;
-        newest ??= outcome;
+        if (newest) continue;
+        newest = outcome;
+        newestRun = run.runId;
       }
     }
-    return newest ?? { kind: 'absent', taskPending: accepted || (running && !!latest.raw.pendingWorkflowTask) };
+    const taskPending = accepted || (running && !!latest.raw.pendingWorkflowTask);
+    // A refusal by an older run says nothing of a resend the running one has taken up, or may yet.
+    if (newest?.kind === 'refused' && newestRun !== latest.runId && taskPending) return { kind: 'absent', taskPending };
+    return newest ?? { kind: 'absent', taskPending };
   }
 
   /** A closed base as its workflow ended it (following continue-as-new to the last run). */

@@ -7,9 +7,15 @@ export interface Outstanding {
   baseId: string;
   updateId: string;
   sentAt: Date;
-  /** `sent_at` as PostgreSQL wrote it, to the microsecond (a Date keeps milliseconds). */
+  /** `sent_at` to the microsecond (a Date keeps milliseconds): another send joining the row moves it. */
   sentMark: string;
 }
+
+/**
+ * A timestamp as whole microseconds since the epoch, compared as an integer: exact (`extract`
+ * gives numeric), and unlike its text form the same under every DateStyle and TimeZone.
+ */
+const micros = (column: string) => `(extract(epoch FROM ${column}) * 1000000)::bigint`;
 
 /**
  * Before a decision is sent: until its answer is written, an answer may be owed. A keyed request
@@ -18,7 +24,7 @@ export interface Outstanding {
  * the stage its base is in, if it has one (a keyed submission resent may find its base closed).
  * The key is given back if the workflow refuses the request (`dropRefused`).
  */
-export async function recordOutstanding(pool: Pool, baseId: string, updateId: string, fingerprint?: string): Promise<{ fingerprint?: string; stage?: Stage }> {
+export async function recordOutstanding(pool: Pool, baseId: string, updateId: string, fingerprint?: string): Promise<Recorded> {
   if (fingerprint === undefined) {
     await pool.query(prepared('INSERT INTO outstanding_decisions (base_id, update_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [baseId, updateId]));
     return {};
@@ -27,14 +33,21 @@ export async function recordOutstanding(pool: Pool, baseId: string, updateId: st
   const { rows } = await pool.query(
     prepared(
       `WITH k AS (INSERT INTO request_keys (base_id, update_id, fingerprint) VALUES ($1, $2, $3)
-                  ON CONFLICT (base_id, update_id) DO UPDATE SET fingerprint = request_keys.fingerprint RETURNING fingerprint),
+                  ON CONFLICT (base_id, update_id) DO UPDATE SET fingerprint = request_keys.fingerprint RETURNING fingerprint, first_at),
             o AS (INSERT INTO outstanding_decisions (base_id, update_id) SELECT $1, $2 FROM k WHERE k.fingerprint = $3
                   ON CONFLICT (base_id, update_id) DO UPDATE SET senders = outstanding_decisions.senders + 1, sent_at = now(), checked_at = NULL)
-       SELECT fingerprint, (SELECT stage FROM bases WHERE id = $1) AS stage FROM k`,
+       SELECT fingerprint, ${micros('first_at')}::text AS key_mark, (SELECT stage FROM bases WHERE id = $1) AS stage FROM k`,
       [baseId, updateId, fingerprint],
     ),
   );
-  return { fingerprint: rows[0].fingerprint, stage: rows[0].stage ?? undefined };
+  return { fingerprint: rows[0].fingerprint, keyMark: rows[0].key_mark, stage: rows[0].stage ?? undefined };
+}
+
+export interface Recorded {
+  fingerprint?: string;
+  /** Which making of the key this send counted into (it is given back and made again over time). */
+  keyMark?: string;
+  stage?: Stage;
 }
 
 /**
@@ -43,11 +56,12 @@ export async function recordOutstanding(pool: Pool, baseId: string, updateId: st
  * Not while another send of the same request is in flight: the workflow may have taken that one
  * (the base moved on in between), and its row is what lets the sweep write it if its API dies.
  */
-export async function dropRefused(pool: Pool, baseId: string, updateId: string, fingerprint?: string): Promise<void> {
-  if (fingerprint === undefined) return dropOutstanding(pool, baseId, updateId);
+export async function dropRefused(pool: Pool, baseId: string, updateId: string, keyMark?: string): Promise<void> {
+  if (keyMark === undefined) return dropOutstanding(pool, baseId, updateId);
   await inTransaction(pool, async (c) => {
-    // No key: another refusal gave it back with the row this send counted in; a row there now is a later send's.
-    if (!(await lockKey(c, baseId, updateId))) return;
+    // Not the key this send counted into: that one was given back with its row (by another refusal,
+    // or the sweep), and a row there now is a later send's.
+    if (!(await lockKey(c, baseId, updateId, keyMark))) return;
     const { rows } = await c.query('SELECT senders FROM outstanding_decisions WHERE base_id = $1 AND update_id = $2 FOR UPDATE', [baseId, updateId]);
     if (rows[0]?.senders > 1) {
       await c.query('UPDATE outstanding_decisions SET senders = senders - 1 WHERE base_id = $1 AND update_id = $2', [baseId, updateId]);
@@ -68,7 +82,7 @@ export async function abandonOutstanding(pool: Pool, o: Outstanding): Promise<bo
   return inTransaction(pool, async (c) => {
     // An unkeyed row has no key to lock; its update id is its request's own, so no other send joins it.
     await lockKey(c, o.baseId, o.updateId);
-    const gone = await c.query('DELETE FROM outstanding_decisions WHERE base_id = $1 AND update_id = $2 AND sent_at = $3::timestamptz', [o.baseId, o.updateId, o.sentMark]);
+    const gone = await c.query(`DELETE FROM outstanding_decisions WHERE base_id = $1 AND update_id = $2 AND ${micros('sent_at')} = $3::bigint`, [o.baseId, o.updateId, o.sentMark]);
     if (gone.rowCount) await freeKey(c, o.baseId, o.updateId);
     return gone.rowCount === 1;
   });
@@ -76,18 +90,23 @@ export async function abandonOutstanding(pool: Pool, o: Outstanding): Promise<bo
 
 /**
  * Taken before the outstanding row, in the order `recordOutstanding` takes them, so the two never
- * deadlock. Whether there is a key: a key and its row are made and given back together, so without
- * one, a row that appears later in the transaction is a send recorded since, not to be touched.
+ * deadlock. Whether that key (that making of it, if `keyMark` is given) is there: a key and its row
+ * are made and given back together, so without it, a row that appears later in the transaction is
+ * a send recorded since, not to be touched.
  */
-async function lockKey(c: PoolClient, baseId: string, updateId: string): Promise<boolean> {
-  const { rowCount } = await c.query('SELECT 1 FROM request_keys WHERE base_id = $1 AND update_id = $2 FOR UPDATE', [baseId, updateId]);
+async function lockKey(c: PoolClient, baseId: string, updateId: string, keyMark?: string): Promise<boolean> {
+  const { rowCount } = await c.query(
+    `SELECT 1 FROM request_keys WHERE base_id = $1 AND update_id = $2 AND ($3::bigint IS NULL OR ${micros('first_at')} = $3::bigint) FOR UPDATE`,
+    [baseId, updateId, keyMark ?? null],
+  );
   return rowCount === 1;
 }
 
+/** Unless a decision under the key is in the log (a submission's key is its ready update's: `ready-` and the command id). */
 async function freeKey(c: PoolClient, baseId: string, updateId: string): Promise<void> {
   await c.query(
     `DELETE FROM request_keys WHERE base_id = $1 AND update_id = $2
-       AND NOT EXISTS (SELECT 1 FROM base_events WHERE base_id = $1 AND command_id = $2)`,
+       AND NOT EXISTS (SELECT 1 FROM base_events WHERE base_id = $1 AND (command_id = $2 OR 'ready-' || command_id = $2))`,
     [baseId, updateId],
   );
 }
@@ -109,11 +128,20 @@ export async function claimStale(pool: Pool, staleMs: number, recheckMs: number,
              AND (checked_at IS NULL OR checked_at < now() - make_interval(secs => $2::double precision / 1000))
            ORDER BY sent_at LIMIT $3 FOR UPDATE SKIP LOCKED) s
      WHERE o.base_id = s.base_id AND o.update_id = s.update_id
-     RETURNING o.base_id, o.update_id, o.sent_at, o.sent_at::text AS sent_mark`,
+     RETURNING ${AS_OUTSTANDING('o')}`,
     [staleMs, recheckMs, limit],
   );
-  return rows.map((r) => ({ baseId: r.base_id, updateId: r.update_id, sentAt: r.sent_at, sentMark: r.sent_mark }));
+  return rows.map(toOutstanding);
 }
+
+/** One row as the sweep would take it up, without taking it up. */
+export async function readOutstanding(pool: Pool, baseId: string, updateId: string): Promise<Outstanding | undefined> {
+  const { rows } = await pool.query(`SELECT ${AS_OUTSTANDING('o')} FROM outstanding_decisions o WHERE base_id = $1 AND update_id = $2`, [baseId, updateId]);
+  return rows.map(toOutstanding)[0];
+}
+
+const AS_OUTSTANDING = (t: string) => `${t}.base_id, ${t}.update_id, ${t}.sent_at, ${micros(`${t}.sent_at`)}::text AS sent_mark`;
+const toOutstanding = (r: { base_id: string; update_id: string; sent_at: Date; sent_mark: string }): Outstanding => ({ baseId: r.base_id, updateId: r.update_id, sentAt: r.sent_at, sentMark: r.sent_mark });
 
 export async function countOutstanding(pool: Pool): Promise<number> {
   const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM outstanding_decisions');

@@ -95,7 +95,7 @@ test('a retry of the decision that closed a base answers as that decision did', 
     http.act(b.id, staff.district(), 'decline', { reason: '不符合' }, { 'idempotency-key': 'another' }),
   ]);
   expect(again).toMatchObject({ status: 200, body: first.body });
-  // In the same words whichever way it was refused: by the workflow's end, or from the table.
+  // Refused from the table, in the words a refusal by the workflow's end has (outstanding.e2e).
   expect(other.body).toMatchObject({ status: 409, stage: 'rejected', detail: 'the base is rejected', allowedActions: [] });
   expect((await eventTypes(b.id)).map((e) => e.type)).toEqual(['Submitted', 'Declined']);
 });

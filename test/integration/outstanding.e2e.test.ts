@@ -1,12 +1,13 @@
 import { Client } from '@temporalio/client';
+import { Pool } from 'pg';
 import { addressHashOf, fingerprintOf, idFor } from '../../api/idempotency';
 import { parseAction } from '../../api/schemas/actions';
-import { dropRefused, recordOutstanding } from '../../store/outstanding';
+import { abandonOutstanding, dropRefused, readOutstanding, recordOutstanding } from '../../store/outstanding';
 import { Actor, formatInstant, PersonCommand } from '../../domain';
 import { workflowIdOf } from '../../workflows/ids';
 import { actUpdate } from '../../workflows/messages';
 import { client, HttpClient, staff } from '../support/http';
-import { step, submit, TestBase, toPublicity } from '../support/journeys';
+import { step, submit, submitKeyed, TestBase, toPublicity } from '../support/journeys';
 import { until } from '../support/poll';
 import { startStack, Stack } from '../support/stack';
 import { startTcpProxy } from '../support/tcp-proxy';
@@ -101,7 +102,7 @@ test('a decision that closed the base, not yet written: another decision hears 4
   await sendBehindTheApi(b, decline);
   expect((await eventsOf(b.id)).map((e) => e.type)).toEqual(['Submitted']);
   const other = await http.act(b.id, staff.district(), 'recommend', { comment: '推荐' });
-  expect(other.body).toMatchObject({ status: 409, stage: 'rejected', allowedActions: [] });
+  expect(other.body).toMatchObject({ status: 409, stage: 'rejected', detail: 'the base is rejected', allowedActions: [] });
   const resend = await http.act(b.id, staff.district(), 'decline', { reason: '不符合优先领域' }, { 'idempotency-key': key });
   expect(resend.status).toBe(200);
   expect(resend.body.stage).toBe('rejected');
@@ -205,18 +206,67 @@ test('a keyed request whose API died before sending it holds its key only until 
   expect(recommended.rows).toEqual([{ comment: corrected.comment }]);
 });
 
-test('refused sends and resends of one keyed request, all at once, never deadlock on its row and key', async () => {
+test('refused sends, resends and the sweep giving up on one keyed request, all at once, never deadlock on its row and key', async () => {
   const b = await submit(http);
   const fingerprint = fingerprintOf('deadlock', parseAction({ type: 'recommend', comment: '推荐' }).data);
   const failures: unknown[] = [];
   for (let round = 0; round < 100; round += 1) {
     const updateId = `act-deadlock-${round}-${b.id}`;
-    await recordOutstanding(stack.pool, b.id, updateId, fingerprint);
-    const racers = [0, 1, 2, 3].map((i) => (i % 2 ? recordOutstanding(stack.pool, b.id, updateId, fingerprint) : dropRefused(stack.pool, b.id, updateId, fingerprint)));
+    const { keyMark } = await recordOutstanding(stack.pool, b.id, updateId, fingerprint);
+    const row = (await readOutstanding(stack.pool, b.id, updateId))!;
+    const racers = [
+      dropRefused(stack.pool, b.id, updateId, keyMark),
+      recordOutstanding(stack.pool, b.id, updateId, fingerprint),
+      abandonOutstanding(stack.pool, row),
+      dropRefused(stack.pool, b.id, updateId, keyMark),
+      recordOutstanding(stack.pool, b.id, updateId, fingerprint),
+    ];
     for (const r of await Promise.allSettled(racers)) if (r.status === 'rejected') failures.push(String(r.reason));
   }
   expect(failures).toEqual([]);
   await stack.pool.query("DELETE FROM outstanding_decisions WHERE base_id = $1 AND update_id LIKE 'act-deadlock-%'", [b.id]);
+});
+
+test('the sweep gives up on a row only as it took it up: not once another send has joined it, under any DateStyle and TimeZone', async () => {
+  const b = await submit(http);
+  const updateId = keyedCommandId(b, 'joined-after-claim');
+  const fingerprint = fingerprintOf('joined-after-claim', parseAction({ type: 'recommend', comment: '推荐' }).data);
+  // A connection that prints timestamps unlike the sweep's: the mark must not depend on it.
+  const elsewhere = new Pool({ connectionString: stack.databaseUrl, max: 1, options: '-c DateStyle=SQL,DMY -c TimeZone=Asia/Shanghai' });
+  try {
+    await recordOutstanding(stack.pool, b.id, updateId, fingerprint);
+    const taken = (await readOutstanding(elsewhere, b.id, updateId))!;
+    await recordOutstanding(stack.pool, b.id, updateId, fingerprint);
+    expect(await abandonOutstanding(elsewhere, taken)).toBe(false);
+    const keys = async () => (await stack.pool.query('SELECT count(*)::int AS n FROM request_keys WHERE base_id = $1 AND update_id = $2', [b.id, updateId])).rows[0].n;
+    expect([await outstanding(b.id), await keys()]).toEqual([1, 1]);
+    expect(await abandonOutstanding(elsewhere, (await readOutstanding(elsewhere, b.id, updateId))!)).toBe(true);
+    expect([await outstanding(b.id), await keys()]).toEqual([0, 0]);
+  } finally {
+    await elsewhere.end();
+  }
+});
+
+test('a refusal heard late takes nothing from a key made again since, and the sweep never gives back a submission\'s key once its base is made', async () => {
+  const b = await submit(http);
+  const updateId = keyedCommandId(b, 'made-again');
+  const fingerprint = fingerprintOf('made-again', parseAction({ type: 'recommend', comment: '推荐' }).data);
+  const first = await recordOutstanding(stack.pool, b.id, updateId, fingerprint);
+  expect(await abandonOutstanding(stack.pool, (await readOutstanding(stack.pool, b.id, updateId))!)).toBe(true);
+  const again = await recordOutstanding(stack.pool, b.id, updateId, fingerprint);
+  expect(again.keyMark).not.toBe(first.keyMark);
+  await dropRefused(stack.pool, b.id, updateId, first.keyMark);
+  expect(await readOutstanding(stack.pool, b.id, updateId)).toMatchObject({ updateId });
+  await dropRefused(stack.pool, b.id, updateId, again.keyMark);
+  expect(await readOutstanding(stack.pool, b.id, updateId)).toBeUndefined();
+
+  const made = await submitKeyed(http, 'submission-abandoned');
+  const ready = (await stack.pool.query('SELECT update_id FROM request_keys WHERE base_id = $1', [made.id])).rows.map((r) => r.update_id);
+  expect(ready).toEqual([expect.stringMatching(/^ready-submit-/)]);
+  await stack.pool.query('INSERT INTO outstanding_decisions (base_id, update_id) VALUES ($1, $2)', [made.id, ready[0]]);
+  expect(await abandonOutstanding(stack.pool, (await readOutstanding(stack.pool, made.id, ready[0]))!)).toBe(true);
+  const other = await http.post('/api/bases', { ...made.app, cooperationSummary: '联合研发新型储能材料。' }, made.token, made.headers);
+  expect([other.status, other.body.type]).toEqual([422, 'urn:zz-coop-bases:problem:idempotency-key-reused']);
 });
 
 test('PostgreSQL lost after Temporal answered: 503 "applied unknown", then written once by the sweep, and a resend answers it', async () => {
