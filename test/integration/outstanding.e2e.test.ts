@@ -231,16 +231,16 @@ test('the sweep gives up on a row only as it took it up: not once another send h
   const b = await submit(http);
   const updateId = keyedCommandId(b, 'joined-after-claim');
   const fingerprint = fingerprintOf('joined-after-claim', parseAction({ type: 'recommend', comment: '推荐' }).data);
-  // A connection that prints timestamps unlike the sweep's: the mark must not depend on it.
+  // A connection that prints timestamps unlike the one that compares them: the mark must not depend on either.
   const elsewhere = new Pool({ connectionString: stack.databaseUrl, max: 1, options: '-c DateStyle=SQL,DMY -c TimeZone=Asia/Shanghai' });
   try {
     await recordOutstanding(stack.pool, b.id, updateId, fingerprint);
     const taken = (await readOutstanding(elsewhere, b.id, updateId))!;
     await recordOutstanding(stack.pool, b.id, updateId, fingerprint);
-    expect(await abandonOutstanding(elsewhere, taken)).toBe(false);
+    expect(await abandonOutstanding(stack.pool, taken)).toBe(false);
     const keys = async () => (await stack.pool.query('SELECT count(*)::int AS n FROM request_keys WHERE base_id = $1 AND update_id = $2', [b.id, updateId])).rows[0].n;
     expect([await outstanding(b.id), await keys()]).toEqual([1, 1]);
-    expect(await abandonOutstanding(elsewhere, (await readOutstanding(elsewhere, b.id, updateId))!)).toBe(true);
+    expect(await abandonOutstanding(stack.pool, (await readOutstanding(elsewhere, b.id, updateId))!)).toBe(true);
     expect([await outstanding(b.id), await keys()]).toEqual([0, 0]);
   } finally {
     await elsewhere.end();
