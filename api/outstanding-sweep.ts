@@ -43,7 +43,9 @@ async function finish(deps: ApiDeps, o: Outstanding): Promise<'written' | 'dropp
   }
   if (outcome.kind === 'refused' || (!outcome.taskPending && Date.now() - o.sentAt.getTime() > deps.config.OUTSTANDING_GIVE_UP_MS)) {
     // Nothing was taken: the key goes back too, or a resend refused later would hold it for good.
-    return (await abandonOutstanding(deps.pool, o)) ? 'dropped' : 'waiting';
+    if (!(await abandonOutstanding(deps.pool, o))) return 'waiting';
+    deps.log('warn', 'outstanding decision given up: the workflow never took it; its key may be sent again', { baseId: o.baseId, updateId: o.updateId, sentAt: o.sentAt.toISOString(), outcome: outcome.kind });
+    return 'dropped';
   }
   return 'waiting';
 }
