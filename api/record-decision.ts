@@ -43,11 +43,8 @@ export async function sendDecision(
   } catch (err) {
     if (isWorkflowClosed(err)) {
       // An earlier send of this very decision may be what closed the base, its write not landed.
-      const earlier = await deps.gateway.updateOutcome(baseId, updateId);
-      if (earlier.kind === 'answered' && isDecisionAnswer(earlier.answer)) {
-        await writeAnswer(deps, baseId, updateId, earlier.answer);
-        return toView(earlier.answer.state, actor);
-      }
+      const earlier = await answerFromHistory(deps, baseId, updateId, actor);
+      if (earlier) return earlier;
     }
     // A start refused because the base's run exists (closed, still kept) is no refusal of the key: the base it made holds it.
     const drop = err instanceof WorkflowExecutionAlreadyStartedError ? dropOutstanding(deps.pool, baseId, updateId) : refused(err) ? dropRefused(deps.pool, baseId, updateId, recorded.keyMark) : undefined;
@@ -62,6 +59,14 @@ export async function sendDecision(
   }
   await steps.time('write', () => writeAnswer(deps, baseId, updateId, answer));
   return toView(answer.state, actor);
+}
+
+/** The answer the workflow gave this update, if it took it: written (if it was not), and answered. */
+export async function answerFromHistory(deps: ApiDeps, baseId: string, updateId: string, actor: Actor): Promise<BaseView | undefined> {
+  const earlier = await deps.gateway.updateOutcome(baseId, updateId);
+  if (earlier.kind !== 'answered' || !isDecisionAnswer(earlier.answer)) return undefined;
+  await writeAnswer(deps, baseId, updateId, earlier.answer);
+  return toView(earlier.answer.state, actor);
 }
 
 /**

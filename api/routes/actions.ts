@@ -10,7 +10,7 @@ import { ApiDeps } from '../deps';
 import { jsonBody } from '../json-body';
 import { addressHashOf, checkIdempotencyKey, fingerprintOf, idFor, refuseReusedKey, sentIdempotencyKey } from '../idempotency';
 import { conflict, fromZodError } from '../problem';
-import { sendDecision } from '../record-decision';
+import { answerFromHistory, sendDecision } from '../record-decision';
 import { rateLimit } from '../rate-limit';
 import { parseAction, objectionSchema } from '../schemas/actions';
 import { Steps, stepsOf } from '../server-timing';
@@ -38,6 +38,10 @@ async function answerWithoutTemporal(deps: ApiDeps, base: DecisionTarget, cmd: A
   const made = base.known ? await answerOfMade(deps, base.id, cmd.commandId, cmd.actor) : undefined;
   if (made) return made;
   if (!isTerminal(base.stage)) return undefined;
+  // Its key was sent before: the workflow may have taken that send before it closed, its write not
+  // yet landed (the sender heard 503, the sweep has not come round): that is its answer, written now.
+  const earlier = base.fingerprint !== undefined ? await answerFromHistory(deps, base.id, cmd.commandId, cmd.actor) : undefined;
+  if (earlier) return earlier;
   const state = await getBaseState(deps.pool, base.id);
   try {
     if (state) decide(state, cmd);

@@ -110,6 +110,22 @@ test('a decision that closed the base, not yet written: another decision hears 4
   await expectResendAnswered(b, 'decline', { reason: '不符合优先领域' }, key, resend, ['Submitted', 'Declined']);
 });
 
+test('a decision taken, not yet written, when another closed the base: its resend under its key is answered with it, not 409', async () => {
+  const b = await submit(http);
+  const key = `recommend-before-withdrawal-${b.id}`;
+  const commandId = keyedCommandId(b, key);
+  // Its API recorded and sent it, and heard nothing back (503); the sweep has not come round yet.
+  await recordOutstanding(stack.pool, b.id, commandId, fingerprintOf(key, parseAction({ type: 'recommend', comment: '推荐' }).data));
+  await sendBehindTheApi(b, recommend(commandId));
+  await step(http, b, b.token, 'withdraw', { reason: '合作调整' }, 'withdrawn');
+  const resend = await http.act(b.id, staff.district(), 'recommend', { comment: '推荐' }, { 'idempotency-key': key });
+  expect([resend.status, resend.body.stage]).toEqual([200, 'expert_review']);
+  expect((await eventsOf(b.id)).map((e) => e.type).sort()).toEqual(['Recommended', 'Submitted', 'Withdrawn']);
+  expect(await outstanding(b.id)).toBe(0);
+  // Another decision under a new key is the stage's 409.
+  expect((await http.act(b.id, staff.district(), 'recommend', { comment: '推荐' }, { 'idempotency-key': `${key}-2` })).body).toMatchObject({ status: 409, stage: 'withdrawn' });
+});
+
 test('an objection taken before publicity ended, its answer never written: the resend under its key is filed once, not refused', async () => {
   const b = await submit(http);
   await toPublicity(http, b);
