@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { Actor, applyEvents, decide, formatInstant, mayRead, scopeOf, STAFF_ROLES, SubmitCommand, toView } from '../../domain';
+import { Actor, applyEvents, BaseState, decide, DomainError, formatInstant, mayRead, scopeOf, STAFF_ROLES, SubmitCommand, toView } from '../../domain';
 import { getBaseState, listBases } from '../../store/bases';
 import { requireActor } from '../auth';
 import { DependencyGate } from '../dependency-gate';
@@ -19,6 +19,20 @@ export function basesRoutes(deps: ApiDeps, gate: DependencyGate): Router {
   const r = Router();
   const auth = requireActor(deps.config.jwtSecret);
   const json = jsonBody('100kb');
+
+  /**
+   * A keyed resend of a submission that made its base is judged as the first send was, not again
+   * today: an agreement expired since, or a stricter policy, must not refuse a base that exists.
+   */
+  const openedBy = async (cmd: SubmitCommand, keyed: boolean): Promise<BaseState> => {
+    try {
+      return applyEvents(undefined, decide(undefined, cmd)).state!;
+    } catch (err) {
+      const made = keyed && err instanceof DomainError && err.code === 'INELIGIBLE' ? await getBaseState(deps.pool, cmd.baseId) : undefined;
+      if (!made) throw err;
+      return made;
+    }
+  };
 
   r.post('/api/bases', auth, json, async (req, res) => {
     const actor = req.actor!;
@@ -40,7 +54,7 @@ export function basesRoutes(deps: ApiDeps, gate: DependencyGate): Router {
       commandId: `submit-${baseId}`,
     };
     // Eligibility and ownership answer before anything starts; the state it opens is what the run starts showing in Temporal's search.
-    const opened = applyEvents(undefined, decide(undefined, cmd)).state!;
+    const opened = await openedBy(cmd, key !== undefined);
     const created = (view: unknown) => void res.status(201).location(`/api/bases/${baseId}`).json(view);
     // A keyed resend whose base has closed is answered from the read model: Temporal deletes a closed
     // run after the namespace's retention, and a start would then open a second run for it.
