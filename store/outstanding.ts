@@ -1,5 +1,6 @@
 import { Pool, PoolClient } from 'pg';
 import { Stage } from '../domain';
+import { commandIdOfUpdate } from '../workflows/ids';
 import { inTransaction } from './pool';
 import { prepared } from './prepared';
 
@@ -102,12 +103,12 @@ async function lockKey(c: PoolClient, baseId: string, updateId: string, keyMark?
   return rowCount === 1;
 }
 
-/** Unless a decision under the key is in the log (a submission's key is its ready update's: `ready-` and the command id). */
+/** Unless a decision under the key is in the log. */
 async function freeKey(c: PoolClient, baseId: string, updateId: string): Promise<void> {
   await c.query(
     `DELETE FROM request_keys WHERE base_id = $1 AND update_id = $2
-       AND NOT EXISTS (SELECT 1 FROM base_events WHERE base_id = $1 AND (command_id = $2 OR 'ready-' || command_id = $2))`,
-    [baseId, updateId],
+       AND NOT EXISTS (SELECT 1 FROM base_events WHERE base_id = $1 AND command_id = $3)`,
+    [baseId, updateId, commandIdOfUpdate(updateId)],
   );
 }
 
