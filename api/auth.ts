@@ -21,13 +21,20 @@ const claimsSchema = z
   .refine((c) => c.role !== 'applicant' || !!c.org, 'an applicant token carries org')
   .refine((c) => c.role !== 'district_officer' || !!c.district, 'a district officer token carries district');
 
-const b64json = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+// Node's base64url decoder skips what is not base64url: a part is checked whole first, so that one
+// token has one spelling (a signature with characters appended is not the signature).
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+const b64json = (part: string): unknown => {
+  if (!BASE64URL.test(part)) throw new SyntaxError('not base64url');
+  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+};
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** HS256 only: `alg: none` and every other algorithm are refused, and so is a token without exp. */
 export function verifyToken(token: string, secret: string, nowSec = Date.now() / 1000): Actor {
   const parts = token.split('.');
   if (parts.length !== 3) throw unauthorized('malformed token');
-  let header: { alg?: string };
+  let header: unknown;
   let payload: unknown;
   try {
     header = b64json(parts[0]);
@@ -35,7 +42,9 @@ export function verifyToken(token: string, secret: string, nowSec = Date.now() /
   } catch {
     throw unauthorized('malformed token');
   }
+  if (!isObject(header)) throw unauthorized('malformed token');
   if (header.alg !== 'HS256') throw unauthorized('only HS256 tokens are accepted');
+  if (!BASE64URL.test(parts[2])) throw unauthorized('bad signature');
   const expected = createHmac('sha256', secret).update(`${parts[0]}.${parts[1]}`).digest();
   const given = Buffer.from(parts[2], 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw unauthorized('bad signature');

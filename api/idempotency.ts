@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { Request } from 'express';
 import { invalid, Problem } from './problem';
 
@@ -27,8 +27,13 @@ export function idFor(key: string | undefined, ...scope: string[]): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** A member of the public is known by address only as this hash: it names the objector and scopes its key. */
-export const addressHashOf = (ip: string | undefined): string => createHash('sha256').update(ip ?? '').digest('hex').slice(0, 12);
+/**
+ * A member of the public is known by address only as this hash: it names the objector and scopes
+ * its key. Keyed with the server's secret, because a plain hash of an IPv4 address is undone by
+ * hashing all four billion of them.
+ */
+export const addressHashOf = (secret: string, ip: string | undefined): string =>
+  createHmac('sha256', secret).update(`objector-address\u0000${ip ?? ''}`).digest('hex').slice(0, 12);
 
 /** JSON with its keys in order, so that the same body sent with its fields reordered is the same request. */
 function canonical(value: unknown): string {

@@ -1,20 +1,73 @@
+import { isIPv4, isIPv6 } from 'node:net';
 import { RequestHandler } from 'express';
 import { tooMany } from './problem';
 
-/** A fixed one-minute window per client address; enough for a public form, kept in memory. */
-export function rateLimit(perMinute: number): RequestHandler {
-  const hits = new Map<string, { windowStart: number; n: number }>();
-  return (req, _res, next) => {
-    const now = Date.now();
-    const key = req.ip ?? 'unknown';
-    let h = hits.get(key);
-    if (!h || now - h.windowStart >= 60_000) {
-      if (hits.size > 10_000) for (const [k, v] of hits) if (now - v.windowStart >= 60_000) hits.delete(k);
-      h = { windowStart: now, n: 0 };
-      hits.set(key, h);
+const WINDOW_MS = 60_000;
+/** Clients counted at once; past it, a flood from many addresses makes newcomers wait, not the heap grow. */
+export const MAX_CLIENTS = 100_000;
+
+/** An IPv6 address's eight groups, `::` expanded. */
+function ipv6Groups(ip: string): string[] {
+  const [head, tail] = ip.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail === undefined ? [] : tail ? tail.split(':') : [];
+  const groups = [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return groups.map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''));
+}
+
+/**
+ * The client an address stands for. One subscriber is given a whole IPv6 /64 and can send from any
+ * address in it, so IPv6 is counted by its /64; IPv4 (mapped into IPv6 too) address by address.
+ */
+export function clientOf(ip: string | undefined): string {
+  if (!ip) return 'unknown';
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1];
+  if (isIPv4(ip)) return ip;
+  const bare = ip.replace(/%.*$/, '');
+  if (!isIPv6(bare)) return ip;
+  return `${ipv6Groups(bare).slice(0, 4).join(':')}::/64`;
+}
+
+/**
+ * A one-minute window a client, opened by its first request. Windows live in two generations
+ * swapped each minute, so a client silent for two minutes is forgotten without scanning anyone.
+ */
+export class MinuteCounter {
+  private current = new Map<string, { start: number; n: number }>();
+  private previous = new Map<string, { start: number; n: number }>();
+  private rotatedAt = -Infinity;
+
+  constructor(
+    private readonly perMinute: number,
+    private readonly maxClients = MAX_CLIENTS,
+  ) {}
+
+  /** Seconds the client should wait, or 0 if this request is let through. */
+  hit(client: string, now: number): number {
+    if (now - this.rotatedAt >= WINDOW_MS) {
+      this.previous = this.current;
+      this.current = new Map();
+      this.rotatedAt = now;
     }
+    let h = this.current.get(client) ?? this.previous.get(client);
+    if (!h || now - h.start >= WINDOW_MS) {
+      if (!this.current.has(client) && this.current.size >= this.maxClients) return secondsUntil(this.rotatedAt + WINDOW_MS, now);
+      h = { start: now, n: 0 };
+    }
+    this.current.set(client, h);
     h.n += 1;
-    if (h.n > perMinute) return next(tooMany(Math.ceil((h.windowStart + 60_000 - now) / 1000)));
-    next();
+    return h.n > this.perMinute ? secondsUntil(h.start + WINDOW_MS, now) : 0;
+  }
+}
+
+const secondsUntil = (at: number, now: number) => Math.max(1, Math.ceil((at - now) / 1000));
+
+/** Kept in memory: enough for a public form on one API process. */
+export function rateLimit(perMinute: number): RequestHandler {
+  const counter = new MinuteCounter(perMinute);
+  return (req, _res, next) => {
+    const wait = counter.hit(clientOf(req.ip), Date.now());
+    next(wait ? tooMany(wait) : undefined);
   };
 }

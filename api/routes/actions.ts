@@ -107,7 +107,7 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
   r.post('/api/bases/:id/objections', rateLimit(deps.config.OBJECTIONS_PER_MINUTE), json, async (req, res) => {
     const id = String(req.params.id);
     // The public has no account: the objector is named as given, the address only as a hash.
-    const addressHash = addressHashOf(req.ip);
+    const addressHash = addressHashOf(deps.config.jwtSecret, req.ip);
     // A resend with the same key (after a 503, say) is the same objection, filed once.
     const key = sentIdempotencyKey(req);
     const objectionId = idFor(key, 'objection', id, addressHash);

@@ -9,7 +9,7 @@ import { actUpdate } from '../../workflows/messages';
 import { client, HttpClient, staff } from '../support/http';
 import { step, submit, submitKeyed, TestBase, toPublicity } from '../support/journeys';
 import { until } from '../support/poll';
-import { startStack, Stack } from '../support/stack';
+import { startStack, Stack, TEST_SECRET } from '../support/stack';
 import { startTcpProxy } from '../support/tcp-proxy';
 import { temporalClient } from '../support/temporal';
 
@@ -132,7 +132,7 @@ test('an objection taken before publicity ended, its answer never written: the r
   const key = 'objection-whose-answer-was-lost';
   const words = { name: '张三', contact: '13800000000', reason: '合作协议已过期' };
   // As the API names an objection from this address (the test's stack listens on 127.0.0.1).
-  const addressHash = addressHashOf('127.0.0.1');
+  const addressHash = addressHashOf(TEST_SECRET, '127.0.0.1');
   const objectionId = idFor(key, 'objection', b.id, addressHash);
   const objector: Actor = { sub: `public-${addressHash}`, name: words.name, role: 'public' };
   const lost = { type: 'file_objection', objectionId, ...words, actor: objector, at: formatInstant(Date.now()), commandId: `objection-${objectionId}` };

@@ -122,6 +122,19 @@ describe('the public objection form', () => {
     const view = await http.get(`/api/bases/${b.id}`, staff.officer());
     expect(view.body.publicity.objections).toHaveLength(PER_MINUTE + 1);
   });
+
+  test('counts an IPv6 client by its /64, which one subscriber holds whole', async () => {
+    const b = await submit(http);
+    await toPublicity(http, b);
+    const object = (from: string) => http.call('POST', `/api/bases/${b.id}/objections`, { body: { name: '赵六', contact: '13700000000', reason: '数据不实' }, headers: { 'x-forwarded-for': from } });
+    const statuses = [];
+    for (let i = 1; i <= PER_MINUTE; i++) statuses.push((await object(`2001:db8:7:1::${i}`)).status);
+    expect(statuses).toEqual(Array(PER_MINUTE).fill(201));
+    expect((await object('2001:db8:7:1:ffff:ffff:ffff:fffe')).status).toBe(429);
+    expect((await object('2001:db8:7:2::1')).status).toBe(201);
+    const view = await http.get(`/api/bases/${b.id}`, staff.officer());
+    expect(view.body.publicity.objections).toHaveLength(PER_MINUTE + 1);
+  });
 });
 
 describe('methods', () => {

@@ -36,6 +36,10 @@ export function forgedTokens(claims: Record<string, unknown>): Record<string, st
     'a sub with half a surrogate pair': sign('sha256', hs256, enc({ ...good, sub: 'district-\ud800' })),
     'two parts only': `${hs256}.${enc(good)}`,
     'not base64': 'not.a.token',
+    'header JSON null': sign('sha256', Buffer.from('null').toString('base64url'), enc(good)),
+    'header a JSON array': sign('sha256', Buffer.from('["HS256"]').toString('base64url'), enc(good)),
+    'claims JSON null': sign('sha256', hs256, Buffer.from('null').toString('base64url')),
+    'signature with characters appended': `${sign('sha256', hs256, enc(good))}!!**`,
     'claims not JSON': sign('sha256', hs256, Buffer.from('{"sub":').toString('base64url')),
   };
 }
