@@ -16,6 +16,8 @@ export function temporalProblem(err: unknown): Problem | undefined {
     }
     // The server turned the update away before the workflow took it up: nothing was applied.
     if (isUnprocessedUpdate(err)) return unavailable('Temporal (the decision was not taken up)', 1);
+    // Any other end of the update (the run ended before answering it) may have applied it: only the history can tell.
+    if (!isWorkflowClosed(err)) return undecided('Temporal');
     return undefined;
   }
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return undecided('Temporal');
@@ -74,6 +76,11 @@ function messages(err: unknown): string {
   const all: string[] = [];
   for (let e = err; e && all.length < 5; e = (e as { cause?: unknown }).cause) all.push(String((e as Error).message));
   return all.join(' | ');
+}
+
+/** A refusal by the rules (a domain failure from the update's validator): nothing was applied. */
+export function isDomainRefusal(err: unknown): boolean {
+  return err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && DOMAIN_CODES.includes(err.cause.type as DomainErrorCode);
 }
 
 /** The base's workflow has ended, or turned the update away because it was ending. */

@@ -1,19 +1,22 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { Actor, BaseView, isTerminal, toView } from '../domain';
 import { persistDecision } from '../store/decisions';
 import { hasCommand } from '../store/events';
 import { dropOutstanding, dropRefused, recordOutstanding } from '../store/outstanding';
 import { workflowIdOf } from '../workflows/ids';
 import { DecisionAnswer, isDecisionAnswer, UpdateAnswer } from '../workflows/messages';
-import { isWorkflowClosed, postgresProblem } from './dependency-errors';
+import { isDomainRefusal, isUnprocessedUpdate, isWorkflowClosed, postgresProblem } from './dependency-errors';
 import { refuseReusedKey } from './idempotency';
 import { ApiDeps } from './deps';
 import { undecided } from './problem';
 import { retryUntil } from './retry';
 import { Steps } from './server-timing';
 
-/** Refusals that say the workflow did not and will not apply this update. */
-const refused = (err: unknown) => err instanceof WorkflowUpdateFailedError || isWorkflowClosed(err);
+/**
+ * Refusals that say the workflow did not and will not apply this update. An update that failed
+ * otherwise (its run ended before answering it) may have been applied: its row stays for the sweep.
+ */
+const refused = (err: unknown) => isDomainRefusal(err) || isUnprocessedUpdate(err) || isWorkflowClosed(err);
 
 /**
  * Sends one decision and writes what the workflow decided before the caller hears of it: the

@@ -180,6 +180,20 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
     return done;
   }
 
+  /**
+   * Until no handler runs and every queued write has landed, both at once: an update or a signal
+   * that arrives while an earlier write finishes queues a decision of its own, and the run must not
+   * end or continue as new before that decision is answered and written too.
+   */
+  async function quiesce(): Promise<void> {
+    for (;;) {
+      await wf.condition(wf.allHandlersFinished);
+      const queued = persisted;
+      await queued;
+      if (wf.allHandlersFinished() && persisted === queued) return;
+    }
+  }
+
   /** A run of generation 4 or later sets its search attributes once a step, after all the step decided. */
   const searchable = () => {
     if (sinceGen4) syncSearchAttributes(current());
@@ -346,8 +360,7 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
     }
     if (continueAsNewDue() && !isTerminal(current().stage)) {
       searchable();
-      await wf.condition(wf.allHandlersFinished);
-      await persisted;
+      await quiesce();
       searchable(); // for what the handlers still running decided meanwhile
       await wf.continueAsNew<typeof baseWorkflow>({
         baseId: input.baseId,
@@ -359,7 +372,6 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
     }
   }
   searchable();
-  await wf.condition(wf.allHandlersFinished);
-  await persisted;
+  await quiesce();
   return toView(current());
 }

@@ -23,6 +23,10 @@ test.each([
   ['no answer before the deadline', new WorkflowUpdateRPCTimeoutOrCancelledError('timed out', { cause: new Error('deadline') })],
   ['a connection lost mid-call', grpc(14, 'connection reset')],
   ['a deadline passed mid-call', grpc(4, 'deadline exceeded')],
+  [
+    'an update its run ended before answering',
+    new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.create({ message: 'Workflow Update failed because the Workflow completed before the Update completed.' })),
+  ],
 ])('%s: 503 that the decision may have been applied', (_name, err) => {
   const p = temporalProblem(err)!;
   expect([p.status, p.extra.applied]).toEqual([503, 'unknown']);

@@ -114,6 +114,47 @@ test('a decision accepted and not yet answered (its handler waits for an earlier
   expect(await until('the row settled', () => owed(b.id), (n) => n === 0)).toBe(0);
 });
 
+test('decisions that arrive while the run waits for a write before continuing as new are answered, written and carried', async () => {
+  const b = await submit(http);
+  await step(http, b, staff.district(), 'recommend', {}, 'expert_review');
+  const handle = temporal.workflow.getHandle(workflowIdOf(b.id));
+  const firstRun = (await handle.describe()).runId;
+  const opsExpert = (n: number) => ({ sub: `ops-expert-${n}`, name: `专家${n}`, role: 'expert' });
+  const taskDone = () => until('the signal taken', async () => (await handle.describe()).raw.pendingWorkflowTask, (t) => !t, 10_000);
+  let signalled = 0;
+  let review: ReturnType<typeof http.act>;
+  // Operators' reviews, whose writes wait behind a lock on the base's row, until the run is due
+  // to continue as new (20 events) and waits for those writes to land first.
+  const locker = await stack.pool.connect();
+  try {
+    await locker.query('BEGIN');
+    await locker.query('SELECT 1 FROM bases WHERE id = $1 FOR UPDATE', [b.id]);
+    while ((await handle.describe()).historyLength < 24) {
+      expect(++signalled).toBeLessThan(10);
+      await handle.signal('act', { type: 'record_review', score: 70, actor: opsExpert(signalled) });
+      await taskDone();
+    }
+    expect((await handle.describe()).runId).toBe(firstRun);
+    // Meanwhile one more operator's review, and an expert's through the API.
+    await handle.signal('act', { type: 'record_review', score: 75, actor: opsExpert(++signalled) });
+    review = http.act(b.id, staff.expert(1), 'record_review', { score: 80 });
+    await until('the review on its way', () => owed(b.id), (n) => n === 1, 10_000);
+    await taskDone();
+    await new Promise((r) => setTimeout(r, 300));
+  } finally {
+    await locker.query('ROLLBACK');
+    locker.release();
+  }
+  const answered = await review;
+  expect([answered.status, answered.body.reviewCount]).toEqual([200, signalled + 1]);
+  const reviews = await until('every review written', () => eventsOf(b.id), (e) => e.filter((t) => t === 'ReviewRecorded').length >= signalled + 1, 10_000);
+  expect(reviews.filter((t) => t === 'ReviewRecorded')).toHaveLength(signalled + 1);
+  await until('the run continued as new', async () => (await handle.describe()).runId, (id) => id !== firstRun, 10_000);
+  const view = await http.get(`/api/bases/${b.id}`, staff.officer());
+  expect([view.body.stage, view.body.reviewCount]).toEqual(['expert_review', signalled + 1]);
+  expect(await owed(b.id)).toBe(0);
+});
+
 test('a submission resent after its base continued as new and closed, the closing write not landed, keeps its key', async () => {
   const b = await submitKeyed(http, 'submit-continued');
   const { app, token, headers } = b;
