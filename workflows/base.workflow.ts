@@ -32,9 +32,34 @@ import { heldSearchKey, searchAttributesOf, searchKeyOf } from './search-attribu
 
 // A decision is never dropped: persistence retries until PostgreSQL answers again.
 const retry = { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '15s' };
+// Runs from before persist-after-commit persist from a local activity retried for ever, as recorded.
 const local = wf.proxyLocalActivities<Activities>({ startToCloseTimeout: '15s', retry });
-const { publicityWindow, allocateNotice } = local;
-const { persistDecision } = wf.proxyActivities<Activities>({ startToCloseTimeout: '15s', retry });
+const regular = wf.proxyActivities<Activities>({ startToCloseTimeout: '15s', retry });
+const { persistDecision } = regular;
+
+/**
+ * A lookup runs inside the workflow task (a local activity) for eight attempts (half a minute when
+ * PostgreSQL refuses at once, two and a half when it does not answer), and goes on as a regular
+ * activity after that. A local activity retried through a long outage keeps its task alive by
+ * heartbeats, three history events every eight seconds: a base left so for two days would reach
+ * Temporal's 51,200 events and be terminated. A regular activity's retries leave nothing in the
+ * history. (A local activity's schedule-to-close timeout is no bound here: the SDK's core drops it
+ * when it falls between attempts.) The previous code retried the local activity for ever, so no
+ * history of it holds such a failure to replay differently.
+ */
+const lookUp = wf.proxyLocalActivities<Activities>({ startToCloseTimeout: '15s', retry: { ...retry, maximumAttempts: 8 } });
+const orRegular =
+  <R>(activity: keyof Activities, then: () => Promise<R>) =>
+  (err: unknown): Promise<R> => {
+    // A local activity's last failure comes back as the activity's own (an ApplicationFailure), not wrapped in an ActivityFailure.
+    if (!(err instanceof wf.TemporalFailure) || wf.isCancellation(err)) throw err;
+    wf.log.warn('a lookup did not answer within its local activity; it goes on as a regular activity', { activity, error: String(err.cause ?? err) });
+    return then();
+  };
+const publicityWindow = (input: Parameters<Activities['publicityWindow']>[0]) =>
+  lookUp.publicityWindow(input).catch(orRegular('publicityWindow', () => regular.publicityWindow(input)));
+const allocateNotice = (input: Parameters<Activities['allocateNotice']>[0]) =>
+  lookUp.allocateNotice(input).catch(orRegular('allocateNotice', () => regular.allocateNotice(input)));
 
 /**
  * Runs started before this patch persisted from a local activity, which runs inside the workflow

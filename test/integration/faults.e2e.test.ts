@@ -9,6 +9,7 @@ import { publicitySteps, step, submit, toPublicity } from '../support/journeys';
 import { until } from '../support/poll';
 import { startStack, Stack } from '../support/stack';
 import { startTcpProxy } from '../support/tcp-proxy';
+import { temporalClient } from '../support/temporal';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 // Slow on purpose: each case runs a stack of its own, drives bases through their lives with the
@@ -258,5 +259,39 @@ test('PostgreSQL unreachable for a while, reset or silently dropped: 503 meanwhi
     proxy.restore();
     await stack.stop();
     await proxy.close();
+  }
+});
+
+test('the notice number refused by PostgreSQL for minutes: the base waits without its history growing, and is certified once it is given', async () => {
+  const stack = await startStack('faults-notice', { timeScale: 5_000_000 });
+  const temporal = await temporalClient();
+  try {
+    const http = client(stack.url);
+    const b = await submit(http);
+    // PostgreSQL refuses this base's notice number until the trigger goes (a constraint, a full disk).
+    await stack.pool.query(`CREATE FUNCTION refuse_notice() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'refused for the test' USING ERRCODE = 'check_violation'; END $$`);
+    await stack.pool.query(`CREATE TRIGGER refuse_notice BEFORE INSERT ON certification_notices FOR EACH ROW
+      WHEN (NEW.base_id = '${b.id}') EXECUTE FUNCTION refuse_notice()`);
+    try {
+      await toPublicity(http, b);
+      const handle = temporal.workflow.getHandle(`base-${b.id}`);
+      const waitsOnRegularActivity = (events: { activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null }[]) =>
+        events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'allocateNotice');
+      await until('the lookup moved out of the workflow task', async () => (await handle.fetchHistory()).events ?? [], waitsOnRegularActivity, 90_000, 1000);
+      const length = async () => (await handle.describe()).historyLength;
+      const before = await length();
+      await sleep(20_000);
+      // A local activity retried all along would have kept its task alive: about three events every eight seconds.
+      expect(await length()).toBe(before);
+      expect((await http.get(`/api/bases/${b.id}`, staff.officer())).body.stage).toBe('publicity');
+    } finally {
+      await stack.pool.query('DROP TRIGGER refuse_notice ON certification_notices; DROP FUNCTION refuse_notice()');
+    }
+    const certified = await until('certified', async () => (await http.get(`/api/bases/${b.id}`, staff.officer())).body, (v) => v.stage === 'certified', 30_000);
+    expect(certified.certification.notice).toMatch(/〔\d{4}〕\d+号$/);
+  } finally {
+    await temporal.connection.close();
+    await stack.stop();
   }
 });
