@@ -7,6 +7,7 @@ import {
   admit,
   admitSignalled,
   admitSignalledAsBefore,
+  admitSignalledFromPeople,
   decide,
   DomainError,
   DomainEvent,
@@ -27,7 +28,15 @@ import {
 } from '../domain';
 import type { Activities } from '../activities';
 import { actSignal, actUpdate, calendarLoadedSignal, DecisionAnswer, readyUpdate, viewQuery } from './messages';
-import { admitsSignalsByTodaysRules, CODE_GENERATION, takesCalendarFromApproval, takesPatchesUnmarked, takesSearchAttributesAtStart } from './generation';
+import {
+  admitsSignalsByTodaysRules,
+  admitsSignalsFromPeopleOnly,
+  CODE_GENERATION,
+  takesCalendarFromApproval,
+  takesNudgesDuringLookup,
+  takesPatchesUnmarked,
+  takesSearchAttributesAtStart,
+} from './generation';
 import { heldSearchKey, searchAttributesOf, searchKeyOf } from './search-attributes';
 
 // A decision is never dropped: persistence retries until PostgreSQL answers again.
@@ -134,7 +143,12 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
   const info = wf.workflowInfo();
   const sinceGen4 = takesPatchesUnmarked(input.generation);
   const calendarFromApproval = takesCalendarFromApproval(input.generation);
-  const admitSignal = admitsSignalsByTodaysRules(input.generation) ? admitSignalled : admitSignalledAsBefore;
+  const admitSignal = admitsSignalsFromPeopleOnly(input.generation)
+    ? admitSignalledFromPeople
+    : admitsSignalsByTodaysRules(input.generation)
+      ? admitSignalled
+      : admitSignalledAsBefore;
+  const nudgesDuringLookup = takesNudgesDuringLookup(input.generation);
   const patched = (id: string) => sinceGen4 || wf.patched(id);
   const persist = (batch: Parameters<Activities['persistDecision']>[0]) =>
     patched(PERSIST_AFTER_COMMIT) ? persistDecision(batch) : local.persistDecision(batch);
@@ -354,6 +368,8 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
   }
 
   while (!isTerminal(current().stage)) {
+    // A nudge during this settling's lookup (which may have read the calendar before the year was loaded) must wake the wait below.
+    const nudgesBefore = calendarNudges;
     await unattended((sink) => settle(formatInstant(Date.now()), sink));
     searchable();
     wake = planWake(current(), wake, input.timeScale);
@@ -363,7 +379,7 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
     }
     if (wake && !timer) timer = armTimer(wake);
     const version = current().version;
-    const nudges = calendarNudges;
+    const nudges = nudgesDuringLookup ? nudgesBefore : calendarNudges;
     const changed = () => current().version !== version || calendarNudges !== nudges || continueAsNewDue();
     const awaitingCalendar = current().stage === 'publicity' && current().publicity?.awaitingCalendarYear !== undefined;
     if (timer) {

@@ -12,8 +12,10 @@
  * Generation 6: a run starts holding its search attributes and upserts only what differs.
  * Generation 7: an operator's signal is admitted as the API's requests are (its clock an instant,
  * its text storable) and under today's rules (annual reports from the host's registration).
+ * Generation 8: an operator's signal is admitted only from a person, named as a token names one;
+ * a calendar nudge that arrives while the main loop looks the calendar up is acted on at once.
  */
-export const CODE_GENERATION = 7;
+export const CODE_GENERATION = 8;
 
 /** Whether a run was started by generation `n` or later; a run without a generation was started before 4. */
 const since = (n: number) => (generation: number | undefined) => (generation ?? 0) >= n;
@@ -42,3 +44,16 @@ export const takesSearchAttributesAtStart = since(6);
  * they refused would be applied on replay and the run would no longer match its history.
  */
 export const admitsSignalsByTodaysRules = since(7);
+
+/**
+ * Whether a run admits an operator's signal only from a person (generation 8): signed as the
+ * system, a signal closed a window before its time, and the trail showed it as the timer's. Older
+ * runs admit as they did (a signal they took must be taken again on replay).
+ */
+export const admitsSignalsFromPeopleOnly = since(8);
+
+/**
+ * Whether a nudge that arrived while the main loop looked the calendar up wakes the loop again at
+ * once (generation 8). Older runs waited for the hourly recheck, as recorded.
+ */
+export const takesNudgesDuringLookup = since(8);

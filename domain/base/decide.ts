@@ -1,3 +1,4 @@
+import { ROLES } from '../actor';
 import { eligibilityProblems } from '../eligibility';
 import { DomainError, forbidden, FieldProblem, illegalStage, ineligible, invalid } from '../errors';
 import { policyOf } from '../policy';
@@ -48,6 +49,24 @@ export function admitSignalled(state: BaseState | undefined, cmd: Command): Emit
   if (!isIsoInstant(cmd.at)) throw invalid('a signalled command carries `at` as an ISO-8601 instant, or none', [{ path: 'at', message: 'an instant with offset' }]);
   if (!allStorable(cmd)) throw invalid(`a signalled command ${STORABLE}`, [{ path: '(body)', message: STORABLE }]);
   return decide(state, cmd);
+}
+
+/**
+ * `admitSignalled`, for a signal sent by a person named as a token names one (runs of generation 8
+ * on): signed as the system, an operator could close a window before its time (the trail would
+ * show the timer's step), and an actor without a name is one no write can store.
+ */
+export function admitSignalledFromPeople(state: BaseState | undefined, cmd: Command): Emit {
+  const a = (cmd.actor ?? {}) as Partial<Record<'sub' | 'name' | 'role', unknown>>;
+  const named = (v: unknown) => typeof v === 'string' && v.trim().length > 0;
+  const roles: readonly string[] = cmd.type === 'file_objection' ? [...ROLES, 'public'] : ROLES;
+  const problems: FieldProblem[] = [
+    ...(named(a.sub) ? [] : [{ path: 'actor.sub', message: 'who sent it' }]),
+    ...(named(a.name) ? [] : [{ path: 'actor.name', message: 'their name' }]),
+    ...(roles.includes(String(a.role)) ? [] : [{ path: 'actor.role', message: `one of ${roles.join(', ')}` }]),
+  ];
+  if (problems.length) throw invalid('a signalled command is sent by a person, named as a token names one', problems);
+  return admitSignalled(state, cmd);
 }
 
 /**
@@ -209,5 +228,8 @@ function decideSystem(state: BaseState, cmd: SystemCommand): Emit {
     case 'end_rectification':
       if (state.stage !== 'rectification') throw refuse();
       return [{ ...m, type: 'RectificationEnded' }];
+    default:
+      // A person's action signed as the system (an operator's signal): refused, not left to fail every task after it.
+      throw invalid(`${(cmd as { type: string }).type} is not a step the system takes`, [{ path: 'actor.role', message: 'the system takes only its own steps' }]);
   }
 }

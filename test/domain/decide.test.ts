@@ -1,4 +1,4 @@
-import { Actor, admit, admitSignalled, admitSignalledAsBefore, applyEvents, BaseState, Command, decide, DomainError, pendingWork, nextDeadline, allowedActions, notificationsFor } from '../../domain';
+import { Actor, admit, admitSignalled, admitSignalledAsBefore, admitSignalledFromPeople, applyEvents, BaseState, Command, decide, DomainError, pendingWork, nextDeadline, allowedActions, notificationsFor } from '../../domain';
 import { actors, application, CODE, OTHER_CODE } from './fixtures';
 
 // Given the commands a base has lived through, when one more arrives, then these events (or
@@ -215,6 +215,19 @@ describe('evaluation and rectification (Arts. 9-11)', () => {
     // A clock that is not an instant went through before; only today's rules refuse it.
     expect(admitSignalledAsBefore(s, report(2027, '2027-01-04T10:00:00')).map((e) => e.type)).toEqual(['AnnualReportSubmitted']);
     expect(() => admitSignalled(s, report(2027, '2027-01-04T10:00:00'))).toThrow(expect.objectContaining({ code: 'INVALID' }));
+  });
+  test('since generation 8 a signal comes from a person: signed as the system it cannot close a window early', () => {
+    const s = inPublicity();
+    const early = cmd(actors.system, { type: 'close_publicity' }, s.publicity!.endsAt!.replace(/T.*/, 'T00:00:00.000+08:00'));
+    expect(admitSignalled(s, early).map((e) => e.type)).toEqual(['PublicityClosed']);
+    expect(() => admitSignalledFromPeople(s, early)).toThrow(expect.objectContaining({ code: 'INVALID', details: { errors: [{ path: 'actor.role', message: expect.stringContaining('bureau_leader') }] } }));
+    const nameless = cmd({ sub: '', role: 'bureau_leader' } as unknown as Actor, { type: 'withdraw', reason: '撤回' });
+    expect(() => admitSignalledFromPeople(s, nameless)).toThrow(expect.objectContaining({ details: { errors: [{ path: 'actor.sub', message: 'who sent it' }, { path: 'actor.name', message: 'their name' }] } }));
+    expect(admitSignalledFromPeople(s, cmd(actors.applicant, { type: 'withdraw', reason: '撤回' })).map((e) => e.type)).toEqual(['Withdrawn']);
+    expect(admitSignalledFromPeople(s, cmd({ sub: 'public-1', name: '赵六', role: 'public' }, { type: 'file_objection', objectionId: 'o1', name: '赵六', contact: '137', reason: '不实' })).map((e) => e.type)).toEqual(['ObjectionFiled']);
+  });
+  test("a person's action signed as the system is refused, not left to fail", () => {
+    expect(refusal(certified(), cmd(actors.system, { type: 'revoke', reason: '列入失信名单' })).code).toBe('INVALID');
   });
   test('a round is held once', () => {
     const s = given(...commandsToCertified(), act.startEvaluation('2027'), act.rate('qualified'));

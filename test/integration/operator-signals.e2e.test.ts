@@ -1,6 +1,6 @@
 import { Client } from '@temporalio/client';
 import { client, HttpClient, staff } from '../support/http';
-import { submit } from '../support/journeys';
+import { submit, toPublicity } from '../support/journeys';
 import { until } from '../support/poll';
 import { loggedLines, startStack, Stack } from '../support/stack';
 import { temporalClient } from '../support/temporal';
@@ -65,6 +65,27 @@ test('a signal whose clock is not an instant, or whose text cannot be stored, is
   expect((await events(b.id)).map((r) => r.sub)).toEqual([`app-${b.app.applicant.creditCode}`, 'ops-16']);
   // The workflow's tasks all completed: a decision through the API is taken at once.
   expect((await http.act(b.id, b.token, 'resubmit', { application: b.app })).body.stage).toBe('district_review');
+});
+
+test('a signal signed as the system, or by no one, is refused: the window stays open and the base goes on', async () => {
+  const b = await submit(http);
+  await toPublicity(http, b);
+  const handle = temporal.workflow.getHandle(`base-${b.id}`);
+  const system = { sub: 'system', name: '系统', role: 'system' };
+  // Closing the window days early, as if its timer had fired; a person's action as the system; no name.
+  await handle.signal('act', { type: 'close_publicity', actor: system });
+  await handle.signal('act', { type: 'withdraw', reason: '撤回', actor: system });
+  await handle.signal('act', { type: 'withdraw', reason: '撤回', actor: { role: 'applicant', org: b.app.applicant.creditCode } });
+  // Taken after them, in order: the workflow's tasks all completed.
+  const objection = await http.post(`/api/bases/${b.id}/objections`, { name: '赵六', contact: '13700000000', reason: '数据不实' });
+  expect(objection.status).toBe(201);
+  const view = (await http.get(`/api/bases/${b.id}`, staff.officer())).body;
+  expect([view.stage, view.publicity.objections.length]).toEqual(['publicity', 1]);
+  expect((await events(b.id)).map((e) => e.type)).not.toContain('PublicityClosed');
+  const trail = (await http.get(`/api/bases/${b.id}/history`, staff.admin())).body;
+  expect(trail.entries.filter((e: any) => e.kind === 'timer')).toEqual([]);
+  const refused = await until('the three refusals logged', async () => loggedLines(stack, 'worker').map(parsed).filter((l) => l?.msg === 'signalled command refused' && l.workflowId === `base-${b.id}`), (l) => l.length === 3, 10_000);
+  expect(refused.map((l) => l.error)).toEqual(Array(3).fill(expect.stringContaining('sent by a person')));
 });
 
 const parsed = (line: string): Record<string, any> | undefined => {

@@ -129,9 +129,10 @@ export const PATHS: Record<string, { ends: string; drive(c: PathContext): Promis
     async drive({ http, signal }) {
       const b = await submit(http);
       const ops = (district: string) => ({ sub: 'ops-1', name: '值班运维', role: 'district_officer', district });
-      // Two refused (nothing issued for them), then one taken, each in its own workflow task.
-      // A clock without its offset: refused since generation 7.
+      // Three refused (nothing issued for them), then one taken, each in its own workflow task.
+      // A clock without its offset: refused since generation 7. Signed as the system: since generation 8.
       await signal(b.id, { type: 'recommend', comment: '推荐', at: `${today()}T10:00:00`, actor: ops(b.app.applicant.district) });
+      await signal(b.id, { type: 'recommend', comment: '推荐', actor: { sub: 'system', name: '系统', role: 'system' } });
       await signal(b.id, { type: 'recommend', comment: '推荐', actor: ops('410102') });
       await signal(b.id, { type: 'recommend', comment: '经电话确认', actor: ops(b.app.applicant.district) });
       await http.waitStage(b.id, officer(), 'expert_review');
