@@ -1,6 +1,6 @@
-import { AuditFact, auditFactOf, DomainEvent, Stage } from '../domain';
+import { ACTION_OF_EVENT, AuditFact, auditFactOf, DomainEvent, Stage } from '../domain';
 import { StoredEvent } from '../store/events';
-import { RunFacts } from './temporal-history';
+import { RunFacts, Sending } from './temporal-history';
 import { TrailEntry, trailEntries, TrailNotification } from './trail';
 
 export interface TrailRun {
@@ -60,5 +60,32 @@ export function assembleTrail(
       seqs: span(r.facts.map((f) => f.seq)),
     })),
   ].sort((a, b) => (a.seqs?.[0] ?? Infinity) - (b.seqs?.[0] ?? Infinity));
-  return { id, runs, entries: trailEntries([...facts.values()], [...notes.values()]) };
+  return { id, runs, entries: trailEntries([...facts.values()], [...notes.values()], sendings(temporalRuns, [...facts.values()])) };
+}
+
+/**
+ * How each person's decision in the histories Temporal holds reached the workflow: by update (the
+ * API's requests, a submission's `ready-` update) or by an operator's signal, matched to the first
+ * signal not yet matched that named its command id, or else its action and sender. Decisions read
+ * back from the event log alone are left unsaid.
+ */
+function sendings(runs: RunFacts[], facts: AuditFact[]): Map<string, Sending> {
+  const out = new Map<string, Sending>();
+  const updates = new Map(runs.flatMap((r) => [...r.updates]));
+  const signals = runs.flatMap((r) => r.signals.map((sig) => ({ ...sig, used: false })));
+  const byPeople = facts.filter((f) => f.actor.role !== 'system').sort((a, b) => a.seq - b.seq);
+  for (const f of byPeople) {
+    if (out.has(f.commandId)) continue;
+    const identity = updates.get(f.commandId) ?? updates.get(`ready-${f.commandId}`);
+    if (identity !== undefined) {
+      out.set(f.commandId, { via: 'update', identity });
+      continue;
+    }
+    const action = ACTION_OF_EVENT[f.type];
+    const sig = signals.find((x) => !x.used && x.commandId === f.commandId) ?? signals.find((x) => !x.used && !x.commandId && x.type === action && x.sub === f.actor.sub);
+    if (!sig) continue;
+    sig.used = true;
+    out.set(f.commandId, { via: 'signal', identity: sig.identity });
+  }
+  return out;
 }

@@ -8,6 +8,20 @@ import { TrailNotification } from './trail';
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 const EventType = temporal.api.enums.v1.EventType;
 
+/** How a command reached the workflow, and the Temporal client that sent it (its identity: the SDK's `pid@host`, the CLI's own). */
+export interface Sending {
+  via: 'update' | 'signal';
+  identity: string;
+}
+
+/** An operator's signal to act, as sent: matched to the decision it led to, if any (refused ones lead to none). */
+export interface SignalSent {
+  type?: string;
+  sub?: string;
+  commandId?: string;
+  identity: string;
+}
+
 export interface RunFacts {
   runId: string;
   startedAt?: string;
@@ -16,6 +30,9 @@ export interface RunFacts {
   facts: AuditFact[];
   notifications: TrailNotification[];
   acceptedUpdates: number;
+  /** The identity of each accepted update's sender, by update id. */
+  updates: Map<string, string>;
+  signals: SignalSent[];
 }
 
 const CLOSING: Record<number, string> = {
@@ -70,8 +87,29 @@ function persistedResults(e: HistoryEvent): Recorded[] {
   return found;
 }
 
+function signalSent(e: HistoryEvent): SignalSent | undefined {
+  const a = e.workflowExecutionSignaledEventAttributes;
+  if (a?.signalName !== 'act') return undefined;
+  let cmd: { type?: unknown; commandId?: unknown; actor?: { sub?: unknown } } = {};
+  try {
+    cmd = (defaultPayloadConverter.fromPayload((a.input?.payloads ?? [])[0] as never) ?? {}) as typeof cmd;
+  } catch {
+    // Not JSON the workflow could have taken either: it matches no decision.
+  }
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return { type: text(cmd.type), sub: text(cmd.actor?.sub), commandId: text(cmd.commandId), identity: a.identity ?? '' };
+}
+
 export function runFacts(runId: string, events: HistoryEvent[]): RunFacts {
-  const run: RunFacts = { runId, facts: [], notifications: [], acceptedUpdates: 0, startedAt: events[0] ? time(events[0]) : undefined };
+  const run: RunFacts = {
+    runId,
+    facts: [],
+    notifications: [],
+    acceptedUpdates: 0,
+    updates: new Map(),
+    signals: [],
+    startedAt: events[0] ? time(events[0]) : undefined,
+  };
   for (const e of events) {
     const type = Number(e.eventType);
     if (type === EventType.EVENT_TYPE_MARKER_RECORDED || type === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED || type === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED) {
@@ -81,6 +119,11 @@ export function runFacts(runId: string, events: HistoryEvent[]): RunFacts {
       }
     } else if (type === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED) {
       run.acceptedUpdates += 1;
+      const meta = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta;
+      if (meta?.updateId) run.updates.set(meta.updateId, meta.identity ?? '');
+    } else if (type === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) {
+      const sent = signalSent(e);
+      if (sent) run.signals.push(sent);
     } else if (CLOSING[type]) {
       run.closedAt = time(e);
       run.closedAs = CLOSING[type];

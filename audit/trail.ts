@@ -1,5 +1,6 @@
-import { ACTION_OF_EVENT, AuditFact } from '../domain';
+import { ACTION_OF_EVENT, AuditFact, Channel } from '../domain';
 import { ACTION_LABELS, KIND_LABELS, STAGE_LABELS } from './labels';
+import type { Sending } from './temporal-history';
 
 export interface TrailNotification {
   seq: number;
@@ -21,6 +22,13 @@ export interface TrailEntry {
   fromLabel?: { zh: string; en: string } | null;
   toLabel?: { zh: string; en: string };
   detail?: Record<string, unknown>;
+  /**
+   * A person's decision: how it came (`api`, `signal`: as its event says; for events from before
+   * they said, `update` or `signal` as Temporal's history shows) and, while Temporal holds the run,
+   * which Temporal client sent it.
+   */
+  via?: Channel | Sending['via'];
+  identity?: string;
 }
 
 const TIMED = new Set(['close_publicity', 'end_rectification']);
@@ -43,7 +51,7 @@ const stageLabel = (s: string | null | undefined) => (s ? STAGE_LABELS[s] : null
  * decision, one per stage move the system made, per letter written and per batch persisted.
  * Built the same way from Temporal's history and from the event log, so the two agree.
  */
-export function trailEntries(facts: AuditFact[], notifications: TrailNotification[]): TrailEntry[] {
+export function trailEntries(facts: AuditFact[], notifications: TrailNotification[], sent = new Map<string, Sending>()): TrailEntry[] {
   const entries: TrailEntry[] = [];
   for (const group of decisions(facts)) {
     const first = group[0];
@@ -53,7 +61,9 @@ export function trailEntries(facts: AuditFact[], notifications: TrailNotificatio
     const move = { from: first.from, to: last.to, fromLabel: stageLabel(first.from), toLabel: stageLabel(last.to)! };
     const base = { seq: first.seq, at: first.at, action, label: ACTION_LABELS[action] ?? { zh: action, en: action } };
     if (first.actor.role !== 'system') {
-      entries.push({ ...base, kind: first.type === 'Submitted' ? 'submitted' : 'action', actor: first.actor, ...move, detail });
+      const how = sent.get(first.commandId);
+      const via = first.via ?? how?.via;
+      entries.push({ ...base, kind: first.type === 'Submitted' ? 'submitted' : 'action', actor: first.actor, ...move, detail, ...(via ? { via } : {}), ...(how ? { identity: how.identity } : {}) });
     } else if (TIMED.has(action)) {
       entries.push({ ...base, kind: 'timer', actor: first.actor, detail });
       if (move.from !== move.to) entries.push({ ...base, kind: 'stage', label: KIND_LABELS.stage, actor: first.actor, ...move });

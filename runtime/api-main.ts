@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { hostname } from 'node:os';
 import { Client } from '@temporalio/client';
 import { createApp } from '../api/app';
 import { startCalendarWatch } from '../api/calendar-watch';
@@ -22,7 +23,8 @@ async function main() {
   // 503 within its deadline instead of after the pool's default 15 s.
   const pool = createPool(url, config.PG_POOL_SIZE, Math.max(1000, config.REQUEST_TIMEOUT_MS));
   const connection = clientConnection(config);
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  // Named in every update it sends, which the audit trail shows: an API process, not an operator's client.
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, identity: `api ${process.pid}@${hostname()}` });
   const gateway = new TemporalGateway(client, {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     namespace: config.TEMPORAL_NAMESPACE,

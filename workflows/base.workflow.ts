@@ -316,7 +316,7 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
   );
 
   wf.setHandler(actSignal, async (raw) => {
-    const cmd = { ...raw, at: raw.at ?? formatInstant(Date.now()), commandId: raw.commandId ?? `signal-${wf.uuid4()}` } as PersonCommand;
+    const cmd = { ...raw, at: raw.at ?? formatInstant(Date.now()), commandId: raw.commandId ?? `signal-${wf.uuid4()}`, via: 'signal' } as PersonCommand;
     if (recent.includes(cmd.commandId)) return;
     try {
       admitSignal(state, cmd);

@@ -96,7 +96,7 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     const parsed = parseAction(req.body);
     if (!parsed.success) throw fromZodError(parsed.error);
     const fingerprint = fingerprinted(key, base, parsed.data);
-    const cmd = { ...parsed.data, actor, at: formatInstant(deps.now()), commandId } as ActionCommand;
+    const cmd = { ...parsed.data, actor, at: formatInstant(deps.now()), commandId, via: 'api' } as ActionCommand;
     const answered = await answerWithoutTemporal(deps, base, cmd);
     if (answered) return void res.json(answered);
     // The workflow computes the publicity window from these rather than look them up inside the decision.
@@ -125,6 +125,7 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
       actor: { sub: `public-${addressHash}`, name: parsed.data.name, role: 'public' },
       at: formatInstant(deps.now()),
       commandId,
+      via: 'api',
     };
     if (base.known) return void res.status(201).json({ id: objectionId });
     // A keyed resend may be of an objection the workflow took before the window closed, its answer

@@ -52,6 +52,7 @@ export function basesRoutes(deps: ApiDeps, gate: DependencyGate): Router {
       actor,
       at: formatInstant(deps.now()),
       commandId: `submit-${baseId}`,
+      via: 'api',
     };
     // Eligibility and ownership answer before anything starts; the state it opens is what the run starts showing in Temporal's search.
     const opened = await openedBy(cmd, key !== undefined);

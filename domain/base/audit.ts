@@ -1,4 +1,5 @@
 import { EventRecord } from './apply';
+import { Channel } from './commands';
 import { DomainEvent, EventType } from './events';
 
 /** What an auditor needs of one event: who, what, when, the stage move, and the decision's particulars. */
@@ -8,6 +9,8 @@ export interface AuditFact {
   type: EventType;
   commandId: string;
   actor: { sub: string; name: string; role: string };
+  /** How the command came, where its event says so. */
+  via?: Channel;
   from: string | null;
   to: string;
   detail: Record<string, unknown>;
@@ -42,7 +45,7 @@ export const ACTION_OF_EVENT: Record<EventType, string> = {
 };
 
 function detailOf(e: DomainEvent): Record<string, unknown> {
-  const { type: _t, at: _a, actor: _b, commandId: _c, ...rest } = e as DomainEvent & Record<string, unknown>;
+  const { type: _t, at: _a, actor: _b, commandId: _c, via: _v, ...rest } = e as DomainEvent & Record<string, unknown>;
   if ('application' in rest) {
     // The full application stays in the event log; the trail names whose it is.
     const app = (e as Extract<DomainEvent, { type: 'Submitted' | 'Resubmitted' }>).application;
@@ -61,6 +64,7 @@ export function auditFactOf(r: EventRecord): AuditFact {
     type: e.type,
     commandId: e.commandId,
     actor: { sub: e.actor.sub, name: e.actor.name, role: e.actor.role },
+    ...(e.via ? { via: e.via } : {}),
     from: r.from,
     to: r.to,
     detail: detailOf(e),

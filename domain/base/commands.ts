@@ -5,10 +5,15 @@ import { Rating } from '../policy';
 import { IsoDate, IsoInstant } from '../time';
 
 /** The clock and the ids travel in the command, so deciding stays pure and replays identically. */
+/** How a person's command reached the workflow: an authenticated request, or an operator's signal in Temporal. */
+export type Channel = 'api' | 'signal';
+
 export interface CommandMeta {
   commandId: string;
   at: IsoInstant;
   actor: Actor;
+  /** Said by the API and by the workflow's signal handler; absent in commands sent before it was. */
+  via?: Channel;
 }
 
 export interface Meeting {

@@ -11,7 +11,7 @@ import { BaseState, currentEvaluation, standingObjections } from './state';
 import { pendingWork } from './system';
 
 type Emit = DomainEvent[];
-const meta = (c: CommandMeta): CommandMeta => ({ at: c.at, actor: c.actor, commandId: c.commandId });
+const meta = (c: CommandMeta): CommandMeta => ({ at: c.at, actor: c.actor, commandId: c.commandId, ...(c.via ? { via: c.via } : {}) });
 
 /**
  * The whole rulebook: given the state a base is in and a command, the events it causes, or a

@@ -2,12 +2,13 @@ import { Actor } from '../actor';
 import { Application, Indicators } from '../application';
 import { Rating } from '../policy';
 import { IsoDate, IsoInstant } from '../time';
-import { Meeting } from './commands';
+import { Channel, Meeting } from './commands';
 
 interface Meta {
   at: IsoInstant;
   actor: Actor;
   commandId: string;
+  via?: Channel;
 }
 
 type E<T extends string, P = object> = Meta & { type: T } & P;

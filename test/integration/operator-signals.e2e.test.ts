@@ -35,6 +35,15 @@ test('a signalled decision is decided, persisted and audited like any other', as
     { type: 'Submitted', sub: `app-${b.app.applicant.creditCode}` },
     { type: 'Recommended', sub: 'ops-7' },
   ]);
+  // The trail says how each decision came: the submission from an API process, the recommendation by an operator's signal.
+  const trail = (await http.get(`/api/bases/${b.id}/history`, staff.admin())).body;
+  const sent = trail.entries.filter((e: any) => e.kind === 'submitted' || e.kind === 'action').map((e: any) => [e.action, e.via, e.identity]);
+  expect(sent).toEqual([
+    ['submit', 'api', expect.stringMatching(/^api \d+@/)],
+    ['recommend', 'signal', temporal.options.identity],
+  ]);
+  const csv = (await http.call('GET', `/api/bases/${b.id}/history?format=csv`, { token: staff.admin() })).text;
+  expect(csv.split('\r\n').find((l: string) => l.includes('"recommend"'))).toContain(`"signal","${temporal.options.identity}"`);
   const queried = await handle.query('view', { sub: 'x', name: 'x', role: 'bureau_officer' });
   expect(queried).toMatchObject({ id: b.id, stage: 'expert_review', allowedActions: [] }); // no review recorded yet
 });
@@ -85,7 +94,7 @@ test('a signal signed as the system, or by no one, is refused: the window stays 
   const trail = (await http.get(`/api/bases/${b.id}/history`, staff.admin())).body;
   expect(trail.entries.filter((e: any) => e.kind === 'timer')).toEqual([]);
   const refused = await until('the three refusals logged', async () => loggedLines(stack, 'worker').map(parsed).filter((l) => l?.msg === 'signalled command refused' && l.workflowId === `base-${b.id}`), (l) => l.length === 3, 10_000);
-  expect(refused.map((l) => l.error)).toEqual(Array(3).fill(expect.stringContaining('sent by a person')));
+  expect(refused.map((l) => l?.error)).toEqual(Array(3).fill(expect.stringContaining('sent by a person')));
 });
 
 const parsed = (line: string): Record<string, any> | undefined => {
