@@ -37,12 +37,14 @@ export function assembleTrail(
 ): Trail {
   const facts = new Map<number, AuditFact>();
   const notes = new Map<string, TrailNotification>();
+  // A letter is shown as it was written: an update's answer carries the decision, not its letters,
+  // which are derived again from it here by today's templates; only a letter not yet written is.
+  for (const n of stored.notifications) notes.set(`${n.seq}:${n.idx}`, n);
   for (const run of temporalRuns) {
     for (const f of run.facts) facts.set(f.seq, f);
-    for (const n of run.notifications) notes.set(`${n.seq}:${n.idx}`, n);
+    for (const n of run.notifications) if (!notes.has(`${n.seq}:${n.idx}`)) notes.set(`${n.seq}:${n.idx}`, n);
   }
   for (const f of stored.events.map(factOfStored)) if (!facts.has(f.seq)) facts.set(f.seq, f);
-  for (const n of stored.notifications) if (!notes.has(`${n.seq}:${n.idx}`)) notes.set(`${n.seq}:${n.idx}`, n);
 
   const held = new Set(temporalRuns.map((r) => r.runId));
   const logged = new Map<string, number[]>();

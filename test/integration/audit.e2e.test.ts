@@ -133,6 +133,19 @@ test("an approval carries the holiday schedule its window is computed from, in t
   expect(scheduled.rows[0].payload).toMatchObject({ firstDay: (expected as any).firstDay, lastDay: (expected as any).lastDay, endsAt: (expected as any).endsAt });
 });
 
+test('a letter is shown as it was written, even where today\'s template would word it otherwise', async () => {
+  const b = await submit(http);
+  await step(http, b, staff.district(), 'recommend', { comment: '推荐' }, 'expert_review');
+  // As if written under an earlier template: the outbox row is the letter that went out.
+  const written = await stack.pool.query(
+    `UPDATE notifications SET body = body || '（旧模板）' WHERE base_id = $1 AND seq = 2 RETURNING idx, body`,
+    [b.id],
+  );
+  expect(written.rowCount).toBeGreaterThan(0);
+  const letters = (await trail(b.id)).entries.filter((e: any) => e.kind === 'notification' && e.seq === 2);
+  expect(letters.map((e: any) => e.detail.body)).toEqual(written.rows.sort((x, y) => x.idx - y.idx).map((r) => r.body));
+});
+
 test('the trail downloads as CSV with a header row, and is for auditors only', async () => {
   const b = await submit(http);
   const csv = await http.call('GET', `/api/bases/${b.id}/history?format=csv`, { token: staff.leader() });
