@@ -62,7 +62,8 @@ export function assembleTrail(
       seqs: span(r.facts.map((f) => f.seq)),
     })),
   ].sort((a, b) => (a.seqs?.[0] ?? Infinity) - (b.seqs?.[0] ?? Infinity));
-  return { id, runs, entries: trailEntries([...facts.values()], [...notes.values()], sendings(temporalRuns, [...facts.values()])) };
+  const written = new Map(stored.events.map((e) => [e.seq, e.recordedAt]));
+  return { id, runs, entries: trailEntries([...facts.values()], [...notes.values()], written, sendings(temporalRuns, [...facts.values()])) };
 }
 
 /**

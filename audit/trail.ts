@@ -51,7 +51,12 @@ const stageLabel = (s: string | null | undefined) => (s ? STAGE_LABELS[s] : null
  * decision, one per stage move the system made, per letter written and per batch persisted.
  * Built the same way from Temporal's history and from the event log, so the two agree.
  */
-export function trailEntries(facts: AuditFact[], notifications: TrailNotification[], sent = new Map<string, Sending>()): TrailEntry[] {
+export function trailEntries(
+  facts: AuditFact[],
+  notifications: TrailNotification[],
+  written: Map<number, string>,
+  sent = new Map<string, Sending>(),
+): TrailEntry[] {
   const entries: TrailEntry[] = [];
   for (const group of decisions(facts)) {
     const first = group[0];
@@ -74,7 +79,13 @@ export function trailEntries(facts: AuditFact[], notifications: TrailNotificatio
     for (const n of notifications.filter((x) => seqs.has(x.seq)).sort((a, b) => a.seq - b.seq || a.idx - b.idx)) {
       entries.push({ seq: n.seq, at: first.at, kind: 'notification', label: KIND_LABELS.notification, detail: { recipient: n.recipient, subject: n.subject, body: n.body } });
     }
-    entries.push({ seq: last.seq, at: first.at, kind: 'persisted', label: KIND_LABELS.persisted, detail: { table: 'base_events', seqs: [...seqs] } });
+    // Said once the rows are in the table, when they were written: a decision Temporal answered
+    // whose write has not landed yet (its API died; the sweep will write it) is not said to be.
+    const writtenAt = [...seqs].map((n) => written.get(n));
+    if (writtenAt.every((t): t is string => t !== undefined)) {
+      const at = writtenAt.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
+      entries.push({ seq: last.seq, at, kind: 'persisted', label: KIND_LABELS.persisted, detail: { table: 'base_events', seqs: [...seqs] } });
+    }
   }
   return entries;
 }

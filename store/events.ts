@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { applyEvents, BaseState, DomainEvent } from '../domain';
+import { applyEvents, BaseState, DomainEvent, formatInstant } from '../domain';
 import { prepared } from './prepared';
 
 export interface StoredEvent {
@@ -14,17 +14,19 @@ export interface StoredEvent {
   payload: Record<string, unknown>;
   workflowId: string;
   runId: string;
+  /** When the row was written, in Beijing time. */
+  recordedAt: string;
 }
 
 export async function readEvents(pool: Pool, baseId: string): Promise<StoredEvent[]> {
   const { rows } = await pool.query(
-    `SELECT seq, type, payload->>'at' AS at, actor, command_id, from_stage, to_stage, policy_version, payload, workflow_id, run_id
+    `SELECT seq, type, payload->>'at' AS at, actor, command_id, from_stage, to_stage, policy_version, payload, workflow_id, run_id, recorded_at
      FROM base_events WHERE base_id = $1 ORDER BY seq`,
     [baseId],
   );
   return rows.map((r) => ({
     seq: r.seq, type: r.type, at: r.at, actor: r.actor, commandId: r.command_id, from: r.from_stage, to: r.to_stage,
-    policyVersion: r.policy_version, payload: r.payload, workflowId: r.workflow_id, runId: r.run_id,
+    policyVersion: r.policy_version, payload: r.payload, workflowId: r.workflow_id, runId: r.run_id, recordedAt: formatInstant(r.recorded_at.getTime()),
   }));
 }
 

@@ -1,5 +1,6 @@
 import { Client } from '@temporalio/client';
-import { shanghaiDate, YearSchedule, yearOf } from '../../domain';
+import { formatInstant, PersonCommand, shanghaiDate, YearSchedule, yearOf } from '../../domain';
+import { actUpdate } from '../../workflows/messages';
 import { windowFromCalendar } from '../../store/calendar';
 import { client, HttpClient, INDICATORS, staff, thisYear } from '../support/http';
 import { rate, step, submit, toCertified } from '../support/journeys';
@@ -144,6 +145,21 @@ test('a letter is shown as it was written, even where today\'s template would wo
   expect(written.rowCount).toBeGreaterThan(0);
   const letters = (await trail(b.id)).entries.filter((e: any) => e.kind === 'notification' && e.seq === 2);
   expect(letters.map((e: any) => e.detail.body)).toEqual(written.rows.sort((x, y) => x.idx - y.idx).map((r) => r.body));
+});
+
+test('a decision Temporal took whose write has not landed is in the trail, and not said to be persisted until it is', async () => {
+  const b = await submit(http);
+  // Sent as an API would that then died before writing the answer (the sweep writes such rows later).
+  const actor = { sub: 'district-410105', name: '区县科技局经办人', role: 'district_officer', district: '410105' };
+  await temporal.workflow
+    .getHandle(`base-${b.id}`)
+    .executeUpdate(actUpdate, { args: [{ type: 'recommend', comment: '推荐', actor, at: formatInstant(Date.now()), commandId: `act-unwritten-${b.id}` } as PersonCommand], updateId: `act-unwritten-${b.id}` });
+  const t = await trail(b.id);
+  expect(decisions(t).map((e: any) => [e.action, e.seq])).toEqual([['submit', 1], ['recommend', 2]]);
+  const persisted = t.entries.filter((e: any) => e.kind === 'persisted');
+  expect(persisted.map((e: any) => e.detail.seqs)).toEqual([[1]]);
+  const { rows } = await stack.pool.query('SELECT recorded_at FROM base_events WHERE base_id = $1', [b.id]);
+  expect(Date.parse(persisted[0].at)).toBe(rows[0].recorded_at.getTime());
 });
 
 test('the trail downloads as CSV with a header row, and is for auditors only', async () => {
