@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isIsoDate, RATINGS, STAGES } from '../../domain';
+import { districtName, isIsoDate, RATINGS, STAGES } from '../../domain';
 import { storable, STORABLE } from './common';
 
 const positive = (def: number, max: number) => z.coerce.number().int().min(1).max(max).default(def);
@@ -17,7 +17,11 @@ const anyOf = <T extends string>(values: readonly T[]) =>
 
 export const listQuerySchema = z.strictObject({
   stage: anyOf(STAGES).optional(),
-  district: z.string().max(12).refine(storable, STORABLE).optional(),
+  district: z
+    .string()
+    .max(12)
+    .refine((d) => districtName(d) !== undefined, 'a district code from /api/districts')
+    .optional(),
   rating: anyOf(RATINGS).optional(),
   q: z.string().trim().min(1).max(100).refine(storable, STORABLE).optional(),
   page: positive(1, 100_000),

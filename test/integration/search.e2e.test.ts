@@ -36,6 +36,9 @@ const list = async (query: string, token = staff.officer()) => (await http.get(`
 test('staff filter by stage, district, rating and the applicant\'s name, with paging and sorting', async () => {
   expect((await list('stage=district_review')).items.map((b: any) => b.id).sort()).toEqual([ids.inJinshui, ids.inZhongyuan].sort());
   expect((await list('district=410102')).items.map((b: any) => b.id)).toEqual([ids.inZhongyuan]);
+  // A code no district has is a mistake to say, not a district with no bases.
+  const unknown = await http.get('/api/bases?district=abc', staff.officer());
+  expect([unknown.status, unknown.body.errors]).toEqual([422, [{ path: 'query.district', message: 'a district code from /api/districts' }]]);
   expect((await list('rating=excellent')).items.map((b: any) => b.id)).toEqual([ids.excellent]);
   // Several values mean any of them: Art. 12's excellent and qualified bases that hold their status, in one query.
   expect((await list('rating=excellent,qualified&stage=certified,evaluation')).items.map((b: any) => b.id)).toEqual([ids.excellent]);
