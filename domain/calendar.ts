@@ -9,7 +9,8 @@ export interface YearSchedule {
 
 export type WindowResult =
   | { kind: 'scheduled'; firstDay: IsoDate; lastDay: IsoDate; endsAt: IsoInstant }
-  | { kind: 'missing_year'; year: number };
+  /** The window runs into a year not loaded; its first day is known if it falls before that year. */
+  | { kind: 'missing_year'; year: number; firstDay?: IsoDate };
 
 export function isWorkingDay(date: IsoDate, schedule: YearSchedule): boolean {
   if (schedule.workdays.includes(date)) return true;
@@ -31,7 +32,7 @@ export function workingDayWindow(
   let counted = 0;
   for (let day = openedOn; ; day = addDays(day, 1)) {
     const schedule = scheduleOf(yearOf(day));
-    if (!schedule) return { kind: 'missing_year', year: yearOf(day) };
+    if (!schedule) return { kind: 'missing_year', year: yearOf(day), ...(firstDay ? { firstDay } : {}) };
     if (!isWorkingDay(day, schedule)) continue;
     firstDay ??= day;
     counted += 1;

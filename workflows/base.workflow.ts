@@ -272,7 +272,7 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
       const atHand = calendar && windowFromSchedules(work.openedOn, work.workingDays, calendar);
       const window = atHand?.kind === 'scheduled' ? atHand : await publicityWindow({ openedOn: work.openedOn, workingDays: work.workingDays });
       if (window.kind === 'missing_year') {
-        runSystem(system(at, { type: 'await_calendar', year: window.year }), sink);
+        runSystem(system(at, { type: 'await_calendar', year: window.year, ...(window.firstDay ? { firstDay: window.firstDay } : {}) }), sink);
         return;
       }
       const { firstDay, lastDay, endsAt } = window;

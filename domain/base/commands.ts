@@ -67,7 +67,7 @@ export type ObjectionCommand = CommandMeta & {
 export type SystemCommand = CommandMeta &
   (
     | { type: 'schedule_publicity'; firstDay: IsoDate; lastDay: IsoDate; endsAt: IsoInstant }
-    | { type: 'await_calendar'; year: number }
+    | { type: 'await_calendar'; year: number; firstDay?: IsoDate }
     | { type: 'close_publicity' }
     | { type: 'certify'; noticeYear: number; noticeSerial: number }
     | { type: 'end_rectification' }

@@ -215,7 +215,7 @@ function decideSystem(state: BaseState, cmd: SystemCommand): Emit {
       return [{ ...m, type: 'PublicityScheduled', firstDay: cmd.firstDay, lastDay: cmd.lastDay, endsAt: cmd.endsAt }];
     case 'await_calendar':
       if (state.stage !== 'publicity' || !p || p.endsAt) throw refuse();
-      return p.awaitingCalendarYear === cmd.year ? [] : [{ ...m, type: 'PublicityAwaitingCalendar', year: cmd.year }];
+      return p.awaitingCalendarYear === cmd.year ? [] : [{ ...m, type: 'PublicityAwaitingCalendar', year: cmd.year, ...(cmd.firstDay ? { firstDay: cmd.firstDay } : {}) }];
     case 'close_publicity':
       if (state.stage !== 'publicity' || !p?.endsAt || p.closedAt) throw refuse();
       return [{ ...m, type: 'PublicityClosed', standingObjections: standingObjections(state).length }];

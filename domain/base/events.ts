@@ -25,7 +25,7 @@ export type DomainEvent =
   | E<'CandidateApproved', { meeting: Meeting }>
   | E<'CandidateRejected', { meeting: Meeting; reason: string }>
   | E<'PublicityScheduled', { firstDay: IsoDate; lastDay: IsoDate; endsAt: IsoInstant }>
-  | E<'PublicityAwaitingCalendar', { year: number }>
+  | E<'PublicityAwaitingCalendar', { year: number; firstDay?: IsoDate }>
   | E<'ObjectionFiled', { objectionId: string; name: string; contact: string; reason: string }>
   | E<'ObjectionRuled', { objectionId: string; upheld: boolean; reason?: string }>
   | E<'PublicityClosed', { standingObjections: number }>

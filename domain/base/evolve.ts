@@ -61,7 +61,7 @@ export function evolve(state: BaseState | undefined, e: DomainEvent): BaseState 
     case 'PublicityScheduled':
       return { ...s, publicity: { ...s.publicity!, firstDay: e.firstDay, lastDay: e.lastDay, endsAt: e.endsAt, awaitingCalendarYear: undefined } };
     case 'PublicityAwaitingCalendar':
-      return { ...s, publicity: { ...s.publicity!, awaitingCalendarYear: e.year } };
+      return { ...s, publicity: { ...s.publicity!, awaitingCalendarYear: e.year, ...(e.firstDay ? { firstDay: e.firstDay } : {}) } };
     case 'ObjectionFiled': {
       const objection = { id: e.objectionId, filedAt: e.at, name: e.name, contact: e.contact, reason: e.reason, status: 'standing' as const };
       return { ...s, publicity: { ...s.publicity!, objections: [...s.publicity!.objections, objection] } };

@@ -31,7 +31,9 @@ describe('a publicity window of five working days', () => {
   });
 
   test('a window reaching a year with no loaded schedule is not guessed', () => {
-    expect(workingDayWindow('2026-12-29', 5, only2025and2026)).toEqual({ kind: 'missing_year', year: 2027 });
+    expect(workingDayWindow('2026-12-29', 5, only2025and2026)).toEqual({ kind: 'missing_year', year: 2027, firstDay: '2026-12-29' });
+    // Its first day is known when it falls before the missing year; not when the window opens in it.
+    expect(workingDayWindow('2027-01-04', 5, only2025and2026)).toEqual({ kind: 'missing_year', year: 2027 });
   });
 
   test('once that year is loaded, the window is computed across the year end', () => {

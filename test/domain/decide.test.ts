@@ -1,4 +1,4 @@
-import { Actor, admit, admitSignalled, admitSignalledAsBefore, admitSignalledFromPeople, applyEvents, BaseState, Command, decide, DomainError, pendingWork, nextDeadline, allowedActions, notificationsFor } from '../../domain';
+import { Actor, toPublicNotice, toView, admit, admitSignalled, admitSignalledAsBefore, admitSignalledFromPeople, applyEvents, BaseState, Command, decide, DomainError, pendingWork, nextDeadline, allowedActions, notificationsFor } from '../../domain';
 import { actors, application, CODE, OTHER_CODE } from './fixtures';
 
 // Given the commands a base has lived through, when one more arrives, then these events (or
@@ -232,6 +232,15 @@ describe('evaluation and rectification (Arts. 9-11)', () => {
   test('a round is held once', () => {
     const s = given(...commandsToCertified(), act.startEvaluation('2027'), act.rate('qualified'));
     expect(refusal(s, act.startEvaluation('2027')).code).toBe('INVALID');
+  });
+});
+
+describe('a window waiting for a year not loaded', () => {
+  test('shows its first day, known before that year, and leaves the last day unsaid', () => {
+    const s = given(submitted(), act.recommend(), act.review(), act.conclude(), act.approve(), cmd(actors.system, { type: 'await_calendar', year: 2027, firstDay: '2026-12-29' }));
+    const view = toView(s, actors.officer);
+    expect(view.publicity).toMatchObject({ firstDay: '2026-12-29', lastDay: null, waiting: { year: 2027 } });
+    expect(toPublicNotice(s)).toMatchObject({ firstDay: '2026-12-29', lastDay: null, waitingForCalendarYear: 2027 });
   });
 });
 
