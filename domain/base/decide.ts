@@ -6,7 +6,7 @@ import { allStorable, STORABLE } from '../storable';
 import { addYearsToInstant, isIsoInstant, shanghaiDate, yearOf } from '../time';
 import { ActionCommand, Command, CommandMeta, ObjectionCommand, SubmitCommand, SystemCommand } from './commands';
 import { DomainEvent } from './events';
-import { acceptsObjections, allowedActions, authorize, isOnOffer, scopeOf } from './rules';
+import { acceptsObjections, allowedActions, authorize, isBeingRecognised, isOnOffer, scopeOf } from './rules';
 import { BaseState, currentEvaluation, standingObjections } from './state';
 import { pendingWork } from './system';
 
@@ -30,14 +30,20 @@ export function decide(state: BaseState | undefined, cmd: Command): Emit {
  * timer: an objection filed at or after publicity's end is refused even while the timer that
  * closes it has not run yet (a worker busy or down at 24:00). Checked on admission (the update's
  * validator) and not in `decide`, which replays accepted commands: a history that took a late
- * objection before this rule existed replays as it was.
+ * objection before this rule existed replays as it was. So is a withdrawal while the recognition
+ * is being issued (publicity over, no objection standing, the notice's number being allocated).
  */
 export function admit(state: BaseState | undefined, cmd: Command): Emit {
   const endsAt = state?.publicity?.endsAt;
   if (cmd.type === 'file_objection' && state && endsAt && Date.parse(cmd.at) >= Date.parse(endsAt)) {
     throw new DomainError('ILLEGAL_STAGE', `publicity ended at ${endsAt}; objections are taken only while it is open`, { stage: state.stage, allowedActions: [] });
   }
-  return decide(state, cmd);
+  const events = decide(state, cmd);
+  // After the stage's and the caller's checks, so that a refusal says 403 or 422 first.
+  if (cmd.type === 'withdraw' && state && isBeingRecognised(state)) {
+    throw new DomainError('ILLEGAL_STAGE', 'publicity has ended with no objection standing: the base is being recognised', { stage: state.stage, allowedActions: allowedActions(state, cmd.actor) });
+  }
+  return events;
 }
 
 /**

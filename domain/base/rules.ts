@@ -3,6 +3,7 @@ import { forbidden } from '../errors';
 import { ActionType } from './commands';
 import { BEFORE_CERTIFIED, RECOGNISED, Stage } from './stages';
 import { BaseState, currentEvaluation, standingObjections } from './state';
+import { pendingWork } from './system';
 
 /** Whose the decision is: any holder of the role, the base's own district, or the applicant itself. */
 type Scope = 'any' | 'district' | 'own';
@@ -70,13 +71,19 @@ export function isOnOffer(s: BaseState, actor: Actor, type: ActionType): boolean
   return rule.stages.includes(s.stage) && (rule.when?.(s, actor) ?? true);
 }
 
+/**
+ * Publicity has ended with no objection standing: the system is issuing the recognition notice (a
+ * number is being allocated). A withdrawal then would leave that number allocated and never issued.
+ */
+export const isBeingRecognised = (s: BaseState) => pendingWork(s)?.kind === 'certify';
+
 /** The actions this caller may send now. */
 export function allowedActions(s: BaseState, actor: Actor | undefined): ActionType[] {
   if (!actor) return [];
   const base = scopeOf(s);
   return ACTION_TYPES.filter((t) => {
     const rule = ACTION_RULES[t];
-    return actor.role === rule.role && inScope(actor, rule.scope, base) && isOnOffer(s, actor, t);
+    return actor.role === rule.role && inScope(actor, rule.scope, base) && isOnOffer(s, actor, t) && !(t === 'withdraw' && isBeingRecognised(s));
   });
 }
 

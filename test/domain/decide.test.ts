@@ -235,6 +235,19 @@ describe('evaluation and rectification (Arts. 9-11)', () => {
   });
 });
 
+describe('publicity over with no objection standing', () => {
+  test('the base is being recognised: withdrawal is no longer offered, and refused on admission', () => {
+    const s = given(submitted(), act.recommend(), act.review(), act.conclude(), act.approve(), act.schedule(), act.close());
+    expect(pendingWork(s)).toEqual({ kind: 'certify' });
+    expect(allowedActions(s, actors.applicant)).toEqual([]);
+    const withdraw = cmd(actors.applicant, { type: 'withdraw', reason: '合作调整' });
+    expect(() => admit(s, withdraw)).toThrow(expect.objectContaining({ code: 'ILLEGAL_STAGE', message: expect.stringContaining('being recognised') }));
+    // Taken before this rule, such a withdrawal stands in histories and replays as it was.
+    expect(decide(s, withdraw).map((e) => e.type)).toEqual(['Withdrawn']);
+    expect(() => admit(s, cmd(actors.otherApplicant, { type: 'withdraw' }))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+  });
+});
+
 describe('a window waiting for a year not loaded', () => {
   test('shows its first day, known before that year, and leaves the last day unsaid', () => {
     const s = given(submitted(), act.recommend(), act.review(), act.conclude(), act.approve(), cmd(actors.system, { type: 'await_calendar', year: 2027, firstDay: '2026-12-29' }));

@@ -285,6 +285,11 @@ test('the notice number refused by PostgreSQL for minutes: the base waits withou
       // A local activity retried all along would have kept its task alive: about three events every eight seconds.
       expect(await length()).toBe(before);
       expect((await http.get(`/api/bases/${b.id}`, staff.officer())).body.stage).toBe('publicity');
+      // Being recognised: the applicant may no longer withdraw (the notice's number would be left
+      // allocated, never issued). The read model still shows the window open: the close is written
+      // with the certification, as one batch.
+      const withdraw = await http.act(b.id, b.token, 'withdraw', { reason: '合作调整' });
+      expect([withdraw.status, withdraw.body.detail]).toEqual([409, expect.stringContaining('being recognised')]);
     } finally {
       await stack.pool.query('DROP TRIGGER refuse_notice ON certification_notices; DROP FUNCTION refuse_notice()');
     }
