@@ -35,7 +35,7 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   const gate = new DependencyGate(deps.pool, deps.gateway);
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.config.TRUST_PROXY);
   app.set('query parser', 'simple');
   app.use(serverTiming);
   app.use(securityHeaders);

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { POLICY_VERSIONS, DEFAULT_POLICY_VERSION, policyOf } from '../domain';
 import { TASK_QUEUE_DEFAULT } from '../workflows/ids';
@@ -14,6 +15,27 @@ function isHostPort(s: string): boolean {
   const m = /^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]/]+):(\d{1,5})$/.exec(s);
   return !!m && Number(m[2]) >= 1 && Number(m[2]) <= 65535;
 }
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+/** One trusted proxy: a name Express knows, an address, or a subnet. */
+function isProxy(item: string): boolean {
+  if (PROXY_NAMES.includes(item)) return true;
+  const [address, prefix, ...rest] = item.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+/**
+ * Which peers' X-Forwarded-For the API believes, as Express's `trust proxy` takes it: a count of
+ * proxies in front, or addresses and subnets. Behind a load balancer the client's address (the
+ * objection limit's, and the objector's name in the trail) is in that header, not the peer's.
+ */
+const trustProxy = z
+  .string()
+  .default('loopback')
+  .refine((s) => /^\d{1,2}$/.test(s) || s.split(',').every((i) => isProxy(i.trim())), `a count of proxies in front (1), or comma-separated addresses, subnets and ${PROXY_NAMES.join(', ')}`)
+  .transform((s): number | string[] => (/^\d{1,2}$/.test(s) ? Number(s) : s.split(',').map((i) => i.trim())));
 
 export const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL');
 /** The app's database when a URL names none (npm start, npm run cluster). */
@@ -44,6 +66,7 @@ const schema = z
     CONTINUE_AS_NEW_AFTER_EVENTS: z.coerce.number().int().min(20).optional(),
     REQUEST_TIMEOUT_MS: int(10_000, 100),
     OBJECTIONS_PER_MINUTE: int(10, 1),
+    TRUST_PROXY: trustProxy,
     // How often the API finishes decisions whose answer it sent but never wrote (it died, or
     // PostgreSQL went away in between), reading them back from Temporal's history.
     OUTSTANDING_SWEEP_MS: int(30_000, 100),
@@ -81,6 +104,14 @@ const schema = z
   });
 
 export type Config = z.infer<typeof schema> & { jwtSecret: string };
+
+/**
+ * How long an API takes at most to answer what is in flight once told to stop: its Temporal call
+ * and its write each have the request's deadline. A supervisor waits this long and a few seconds
+ * more before it kills one.
+ */
+export const apiDrainMs = (requestTimeoutMs: number): number => 2 * requestTimeoutMs + 1000;
+export const apiStopGraceMs = (requestTimeoutMs: number): number => apiDrainMs(requestTimeoutMs) + 4000;
 
 /** Every variable a worker or an API reads. */
 export const CONFIG_VARIABLES = Object.keys(schema.shape);

@@ -137,3 +137,14 @@ describe('the cluster topology (npm run cluster)', () => {
     expect(() => clusterOptions(env, root)).toThrow(message);
   });
 });
+
+describe('the proxies in front of the API', () => {
+  test('none but a local one by default; behind a balancer, a count or its addresses', () => {
+    expect(loadConfig({}).TRUST_PROXY).toEqual(['loopback']);
+    expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback,fd00::/8, 192.0.2.10' }).TRUST_PROXY).toEqual(['10.0.0.0/8', 'loopback', 'fd00::/8', '192.0.2.10']);
+  });
+  test.each(['everyone', '10.0.0.0/33', '10.0.0/8', 'true', '1.5'])('%s is refused by name', (value) => {
+    expect(problems({ TRUST_PROXY: value })).toMatch(/TRUST_PROXY: a count of proxies in front/);
+  });
+});

@@ -1,7 +1,11 @@
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
+import { createApp } from '../../api/app';
+import { TemporalGateway } from '../../api/temporal-gateway';
 import { signToken } from '../../api/auth';
 import { distFile } from '../../runtime/paths';
-import { DEV_JWT_SECRET } from '../../runtime/config';
+import { DEV_JWT_SECRET, loadConfig } from '../../runtime/config';
 import { freePort, spawnNode, waitForPort } from '../../runtime/processes';
 import { client, HttpClient, staff } from '../support/http';
 import { submit, toPublicity } from '../support/journeys';
@@ -121,6 +125,28 @@ describe('the public objection form', () => {
     expect((await object('198.51.100.9')).status).toBe(201);
     const view = await http.get(`/api/bases/${b.id}`, staff.officer());
     expect(view.body.publicity.objections).toHaveLength(PER_MINUTE + 1);
+  });
+
+  test('believes X-Forwarded-For only from the proxies TRUST_PROXY names', async () => {
+    const b = await submit(http);
+    await toPublicity(http, b);
+    // An API whose balancer is in 10.0.0.0/8: this test, calling from loopback, is no proxy of it.
+    const config = loadConfig({ ...stack.env, TRUST_PROXY: '10.0.0.0/8' });
+    const temporal = await temporalClient();
+    const gateway = new TemporalGateway(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, timeScale: config.TIME_SCALE, timeoutMs: config.REQUEST_TIMEOUT_MS });
+    const server = createServer(createApp({ config, pool: stack.pool, gateway, log: () => undefined, now: () => Date.now() }));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const behind = client(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      const object = (from: string) => behind.call('POST', `/api/bases/${b.id}/objections`, { body: { name: '赵六', contact: '13700000000', reason: '数据不实' }, headers: { 'x-forwarded-for': from } });
+      // Each claims another address; all are the one peer they came from.
+      const statuses = [];
+      for (let i = 1; i <= PER_MINUTE + 1; i++) statuses.push((await object(`198.51.100.${i}`)).status);
+      expect(statuses).toEqual([...Array(PER_MINUTE).fill(201), 429]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await temporal.connection.close();
+    }
   });
 
   test('counts an IPv6 client by its /64, which one subscriber holds whole', async () => {
