@@ -7,7 +7,7 @@ import { startOutstandingSweep } from '../api/outstanding-sweep';
 import { TemporalGateway } from '../api/temporal-gateway';
 import { createPool } from '../store/pool';
 import { migrate } from '../store/migrate';
-import { ConfigError, loadConfig, requireDatabaseUrl } from './config';
+import { apiDrainMs, ConfigError, loadConfig, requireDatabaseUrl } from './config';
 import { jsonLogger } from './log';
 import { clientConnection } from './temporal';
 
@@ -67,7 +67,7 @@ async function main() {
     server.closeIdleConnections();
     // A decision in flight is answered, 503 "applied unknown" at worst, before the process goes: its
     // Temporal call and its write each have the request's deadline.
-    setTimeout(() => process.exit(0), 2 * config.REQUEST_TIMEOUT_MS + 1000).unref();
+    setTimeout(() => process.exit(0), apiDrainMs(config.REQUEST_TIMEOUT_MS)).unref();
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

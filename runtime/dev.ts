@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { APP_DB_DEFAULT } from './config';
+import { apiStopGraceMs, APP_DB_DEFAULT, loadConfig } from './config';
 import { jsonLogger } from './log';
 import { repoRoot, distFile } from './paths';
 import { ensureDatabase, Managed, portOpen, reachableByOtherUsers, spawnNode, startEmbeddedPostgres, startTemporalDevServer, waitForPort } from './processes';
@@ -43,6 +43,9 @@ async function shutdown(code: number) {
 }
 
 async function main() {
+  // Checked before anything starts: a typo would otherwise restart the worker and the API in a loop
+  // and end, a minute on, in "the API did not open its port", the reason only in their output.
+  loadConfig(process.env);
   const data = path.resolve(repoRoot(), process.env.DATA_DIR ?? 'data');
   const env: NodeJS.ProcessEnv = {};
   process.on('SIGINT', () => void shutdown(0));
@@ -61,7 +64,7 @@ async function main() {
     const port = Number(process.env.TEMPORAL_PORT ?? 7233);
     const uiPort = Number(process.env.TEMPORAL_UI_PORT ?? 8233);
     if (await portOpen(port)) throw new Error(`port ${port} is taken: another Temporal? Set TEMPORAL_ADDRESS to use it, or TEMPORAL_PORT to move ours`);
-    const temporal = await startTemporalDevServer({ port, uiPort, dbFile: path.join(data, 'temporal.db') });
+    const temporal = await startTemporalDevServer({ port, uiPort, dbFile: path.join(data, 'temporal.db'), ownGroup: true });
     stops.push(() => temporal.stop());
     env.TEMPORAL_ADDRESS = temporal.address;
     uiUrl = `http://127.0.0.1:${uiPort}`;
@@ -78,7 +81,7 @@ async function main() {
     let restarts = 0;
     const launch = () => {
       if (stopping) return;
-      child = spawnNode(distFile('runtime', script), env, prefix);
+      child = spawnNode(distFile('runtime', script), env, prefix, undefined, { ownGroup: true });
       child.process.once('exit', (code) => {
         if (stopping) return;
         restarts += 1;
@@ -87,8 +90,9 @@ async function main() {
       });
     };
     launch();
-    // The API answers a decision in flight within twice its request deadline before it goes.
-    stops.push(() => child.stop(30_000));
+    // The API answers a decision in flight within twice its request deadline before it goes (an
+    // invalid REQUEST_TIMEOUT_MS stops the child at start, so the default is enough here).
+    stops.push(() => child.stop(Math.max(30_000, apiStopGraceMs(Number(process.env.REQUEST_TIMEOUT_MS) || 10_000))));
   };
   supervise('worker-main.js', '[worker]');
   supervise('api-main.js', '[api]');

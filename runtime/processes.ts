@@ -103,6 +103,8 @@ export interface DevServerOptions {
   uiPort?: number;
   dbFile?: string;
   log?: (line: string) => void;
+  /** In a process group of its own: see `spawnNode`. */
+  ownGroup?: boolean;
 }
 
 /**
@@ -136,7 +138,7 @@ export async function startTemporalDevServer(o: DevServerOptions): Promise<Manag
     args.push(...SQLITE_FILE_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p]));
   }
   for (const k of Object.values(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${k.name}=${k.type === 'DATETIME' ? 'Datetime' : k.type === 'TEXT' ? 'Text' : 'Keyword'}`);
-  const child = spawn(temporalCli(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(temporalCli(), args, { stdio: ['ignore', 'pipe', 'pipe'], detached: !!o.ownGroup });
   child.on('error', (err) => o.log?.(`temporal: ${err.message}`));
   if (o.log) {
     child.stdout?.on('data', (d) => o.log!(String(d)));
@@ -256,8 +258,13 @@ export function dropDatabases(serverUrl: string, names: string[]): Promise<void>
   });
 }
 
-export function spawnNode(script: string, env: NodeJS.ProcessEnv, prefix?: string, out?: NodeJS.WritableStream): Managed {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * A Node process of this project. `ownGroup` puts it in a process group of its own, so that a
+ * terminal's Ctrl-C or hang-up reaches only the supervisor, which stops its children in order (the
+ * API drains before what it writes to goes), not every process at once.
+ */
+export function spawnNode(script: string, env: NodeJS.ProcessEnv, prefix?: string, out?: NodeJS.WritableStream, o: { ownGroup?: boolean } = {}): Managed {
+  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: !!o.ownGroup });
   if (prefix) pipeLines(child, prefix, out);
   else {
     child.stdout?.resume();

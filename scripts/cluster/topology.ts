@@ -1,7 +1,7 @@
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { APP_DB_DEFAULT, Config, loadConfig } from '../../runtime/config';
+import { apiStopGraceMs, APP_DB_DEFAULT, Config, loadConfig } from '../../runtime/config';
 import { distFile } from '../../runtime/paths';
 import { waitUntilPolling } from '../../runtime/temporal';
 import { ensureDatabase, Managed, portOpen, reachableByOtherUsers, spawnNode, startEmbeddedPostgres, waitForPort } from '../../runtime/processes';
@@ -103,7 +103,7 @@ export async function startCluster(o: ClusterOptions, log: (line: string) => voi
     const spawnMember = (name: string, script: string, extra: NodeJS.ProcessEnv = {}): Member => {
       const file = path.join(logs, `${name}.log`);
       const out = createWriteStream(file, { flags: 'a' });
-      const managed = spawnNode(distFile('runtime', script), { ...env, ...extra }, `[${name}]`, out);
+      const managed = spawnNode(distFile('runtime', script), { ...env, ...extra }, `[${name}]`, out, { ownGroup: true });
       managed.process.once('exit', () => out.end());
       return { name, pid: managed.process.pid!, log: file, managed };
     };
@@ -113,7 +113,7 @@ export async function startCluster(o: ClusterOptions, log: (line: string) => voi
       url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`,
     }));
     stops.push(() => Promise.all(workers.map((w) => w.managed.stop(15_000))));
-    stops.push(() => Promise.all(apis.map((a) => a.managed.stop(10_000))));
+    stops.push(() => Promise.all(apis.map((a) => a.managed.stop(apiStopGraceMs(config.REQUEST_TIMEOUT_MS)))));
     log(`started ${workers.length} workers and ${apis.length} API instances; waiting until each polls or listens`);
     const connection = await Connection.connect({ address: server.address });
     try {

@@ -40,3 +40,21 @@ test('a start that fails after Temporal is up stops Temporal too, and says why',
     if (moved) rmSync(moved, { recursive: true, force: true });
   }
 });
+
+test('a start with a variable mistyped starts nothing and names it at once', async () => {
+  const [apiPort, temporalPort] = [await freePort(), await freePort()];
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(apiPort), TEMPORAL_PORT: String(temporalPort), LOG_LEVEL: 'trace', REQUEST_TIMEOUT_MS: 'ten' };
+  delete env.TEMPORAL_ADDRESS;
+  delete env.DATABASE_URL;
+  const dev = spawn(process.execPath, [distFile('runtime', 'dev.js')], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const output = collected(dev);
+  try {
+    expect(await exitOf(dev)).toBe(1);
+    const failed = output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((l) => l.msg === 'start failed');
+    expect(failed?.error).toMatch(/LOG_LEVEL: one of/);
+    expect(failed?.error).toMatch(/REQUEST_TIMEOUT_MS/);
+    expect(await portOpen(temporalPort)).toBe(false);
+  } finally {
+    killGroup(dev.pid);
+  }
+});

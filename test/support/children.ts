@@ -28,12 +28,24 @@ export function collected(child: ChildProcess): () => string {
   return () => out;
 }
 
-/** SIGKILL to every process of the group `pid` leads (the servers, worker and API a supervisor started included). */
+const descendantsOf = (pid: number): number[] => childrenOf(pid).flatMap((c) => [c, ...descendantsOf(c)]);
+
+/**
+ * SIGKILL to every process of the group `pid` leads, and to every process under it with the group
+ * it leads (a supervisor starts its servers, worker and API each in a group of its own).
+ */
 export function killGroup(pid: number | undefined): void {
-  try {
-    if (pid) process.kill(-pid, 'SIGKILL');
-  } catch {
-    // the group is gone
+  if (!pid) return;
+  for (const p of [pid, ...descendantsOf(pid)]) {
+    try {
+      process.kill(-p, 'SIGKILL');
+    } catch {
+      try {
+        process.kill(p, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
   }
 }
 
