@@ -57,16 +57,26 @@ export async function ensureTemporalCli({ log = (m) => console.error(m) } = {}) 
   }
   const found = onPath('temporal');
   if (found) return found;
+  const cached = path.join(os.homedir(), '.cache', 'zz-coop-bases', `temporal-cli-${CLI_VERSION}`, 'temporal');
   const gobin = goBin();
   if (gobin) {
     const target = path.join(gobin, 'temporal');
     if (existsSync(target)) return target;
+    if (existsSync(cached)) return cached;
     log(`building the Temporal CLI ${CLI_VERSION} with go install (several minutes, once)…`);
-    await run('go', ['install', `${CLI_MODULE}@${CLI_VERSION}`]);
-    if (existsSync(target)) return target;
-    throw new Error(`go install finished but ${target} is missing`);
+    const built = await run('go', ['install', `${CLI_MODULE}@${CLI_VERSION}`]).then(
+      () => (existsSync(target) ? undefined : `go install finished but ${target} is missing`),
+      (err) => String(err?.message ?? err),
+    );
+    if (!built) return target;
+    // A Go too old, or its module proxy out of reach: the official release may still be.
+    log(`go install did not give a temporal binary (${built}); trying the official release instead`);
+    return download(log).catch((err) => {
+      throw new Error(`no Temporal CLI: go install failed (${built}), and so did the download (${err?.message ?? err}). Put a temporal ${CLI_VERSION} binary on PATH, or name it in TEMPORAL_BIN`);
+    });
   }
-  const cached = path.join(os.homedir(), '.cache', 'zz-coop-bases', `temporal-cli-${CLI_VERSION}`, 'temporal');
   if (existsSync(cached)) return cached;
-  return download(log);
+  return download(log).catch((err) => {
+    throw new Error(`no Temporal CLI: no Go to build it, and the download failed (${err?.message ?? err}). Install Go, put a temporal ${CLI_VERSION} binary on PATH, or name it in TEMPORAL_BIN`);
+  });
 }
