@@ -9,6 +9,7 @@ import { publicitySteps, step, submit, toPublicity } from '../support/journeys';
 import { until } from '../support/poll';
 import { startStack, Stack } from '../support/stack';
 import { startTcpProxy } from '../support/tcp-proxy';
+import { refuseInserts } from '../support/refusals';
 import { temporalClient } from '../support/temporal';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -268,11 +269,8 @@ test('the notice number refused by PostgreSQL for minutes: the base waits withou
   try {
     const http = client(stack.url);
     const b = await submit(http);
-    // PostgreSQL refuses this base's notice number until the trigger goes (a constraint, a full disk).
-    await stack.pool.query(`CREATE FUNCTION refuse_notice() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'refused for the test' USING ERRCODE = 'check_violation'; END $$`);
-    await stack.pool.query(`CREATE TRIGGER refuse_notice BEFORE INSERT ON certification_notices FOR EACH ROW
-      WHEN (NEW.base_id = '${b.id}') EXECUTE FUNCTION refuse_notice()`);
+    // PostgreSQL refuses this base's notice number until the trigger goes.
+    const allow = await refuseInserts(stack.pool, 'certification_notices', b.id);
     try {
       await toPublicity(http, b);
       const handle = temporal.workflow.getHandle(`base-${b.id}`);
@@ -291,7 +289,7 @@ test('the notice number refused by PostgreSQL for minutes: the base waits withou
       const withdraw = await http.act(b.id, b.token, 'withdraw', { reason: '合作调整' });
       expect([withdraw.status, withdraw.body.detail]).toEqual([409, expect.stringContaining('being recognised')]);
     } finally {
-      await stack.pool.query('DROP TRIGGER refuse_notice ON certification_notices; DROP FUNCTION refuse_notice()');
+      await allow();
     }
     const certified = await until('certified', async () => (await http.get(`/api/bases/${b.id}`, staff.officer())).body, (v) => v.stage === 'certified', 30_000);
     expect(certified.certification.notice).toMatch(/〔\d{4}〕\d+号$/);

@@ -7,6 +7,7 @@ import { client, HttpClient, staff } from '../support/http';
 import { step, submit, submitKeyed, TestBase } from '../support/journeys';
 import { until } from '../support/poll';
 import { loggedLines, startStack, Stack } from '../support/stack';
+import { refuseInserts } from '../support/refusals';
 import { temporalClient } from '../support/temporal';
 
 // Decisions applied and never written, in the rarer circumstances: a base continued as new before
@@ -63,13 +64,10 @@ test('a resend of a decision never written, after the base continued as new, is 
 });
 
 test('a row the sweep cannot finish does not hold back the rows claimed after it', async () => {
-  // A base whose events PostgreSQL refuses for good (a trigger stands in for a constraint), its
-  // lost decision noted a minute earlier, so that every round claims it first.
+  // A base whose events PostgreSQL refuses for good, its lost decision noted a minute earlier, so
+  // that every round claims it first.
   const poisoned = await submit(http);
-  await stack.pool.query(`CREATE FUNCTION refuse_poisoned() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN RAISE EXCEPTION 'refused for the test' USING ERRCODE = 'check_violation'; END $$`);
-  await stack.pool.query(`CREATE TRIGGER refuse_poisoned BEFORE INSERT ON base_events FOR EACH ROW
-    WHEN (NEW.base_id = '${poisoned.id}') EXECUTE FUNCTION refuse_poisoned()`);
+  const allow = await refuseInserts(stack.pool, 'base_events', poisoned.id);
   try {
     await stack.pool.query("INSERT INTO outstanding_decisions (base_id, update_id, sent_at) VALUES ($1, $2, now() - interval '1 minute')", [poisoned.id, `act-lost-${poisoned.id}`]);
     await sendBehindTheApi(poisoned, `act-lost-${poisoned.id}`);
@@ -84,7 +82,7 @@ test('a row the sweep cannot finish does not hold back the rows claimed after it
     const lines = await until('the unfinished row logged', async () => loggedLines(stack, 'api'), (l) => failure(l) !== undefined, 10_000);
     expect(failure(lines)).toMatchObject({ level: 'warn', baseId: poisoned.id, error: expect.stringContaining('refused for the test') });
   } finally {
-    await stack.pool.query('DROP TRIGGER refuse_poisoned ON base_events; DROP FUNCTION refuse_poisoned()');
+    await allow();
   }
 });
 

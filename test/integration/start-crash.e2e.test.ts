@@ -62,7 +62,8 @@ test('killed outright, the next npm start finds every base as it was and closes 
     expect(opened.stage).toBe('publicity');
     const trailBefore = (await http.get(`/api/bases/${inPublicity.id}/history`, staff.officer())).body.entries;
 
-    process.kill(-pid!, 'SIGKILL');
+    // Every process at once: the supervisor's group, and the groups its servers, worker and API each lead.
+    killGroup(pid);
     await exitOf(first.dev);
     for (const [what, port] of Object.entries(ports)) {
       await until(`${what}'s port ${port} closed`, () => portOpen(port), (open) => !open, 15_000, 100);
