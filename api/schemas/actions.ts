@@ -1,29 +1,29 @@
 import { z } from 'zod';
 import { ACTION_TYPES, ActionBody, ActionType, RATINGS } from '../../domain';
 import { applicationSchema, indicatorsSchema } from './application';
-import { isoDate, storable, STORABLE, text } from './common';
+import { isoDate, optionalText, storable, STORABLE, text } from './common';
 
 const meeting = z.strictObject({ date: isoDate, minutes: text(5000) });
 
 const shapes = {
-  recommend: { comment: text(2000).optional() },
+  recommend: { comment: optionalText(2000) },
   decline: { reason: text(2000) },
   return: { reason: text(2000) },
   resubmit: { application: applicationSchema },
-  withdraw: { reason: text(2000).optional() },
-  record_review: { score: z.number().int('a whole number').min(0).max(100), opinion: text(5000).optional() },
+  withdraw: { reason: optionalText(2000) },
+  record_review: { score: z.number().int('a whole number').min(0).max(100), opinion: optionalText(5000) },
   conclude_review: {
     passed: z.boolean(),
-    opinion: text(5000).optional(),
+    opinion: optionalText(5000),
     siteInspection: z.strictObject({ date: isoDate, summary: text(5000) }).optional(),
   },
   approve_candidate: { meeting },
   reject_candidate: { meeting, reason: text(2000) },
-  rule_objection: { objectionId: z.string().min(1).max(64).refine(storable, STORABLE), upheld: z.boolean(), reason: text(2000).optional() },
+  rule_objection: { objectionId: z.string().min(1).max(64).refine(storable, STORABLE), upheld: z.boolean(), reason: optionalText(2000) },
   submit_annual_report: { year: z.number().int().min(2000).max(2100), indicators: indicatorsSchema },
   start_evaluation: { round: z.union([text(20), z.number().int().min(2000).max(2100)]).transform(String) },
   submit_evaluation_report: { indicators: indicatorsSchema },
-  rate: { rating: z.enum(RATINGS), opinion: text(5000).optional() },
+  rate: { rating: z.enum(RATINGS), opinion: optionalText(5000) },
   submit_rectification_report: { summary: text(5000) },
   revoke: { reason: text(2000) },
 } satisfies Record<ActionType, z.ZodRawShape>;

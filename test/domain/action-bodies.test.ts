@@ -1,0 +1,29 @@
+import { parseAction } from '../../api/schemas/actions';
+
+// What a staff form sends: an optional box left empty arrives as "" or null, and means "none".
+describe('optional text left empty', () => {
+  test.each([
+    ['recommend', 'comment', {}],
+    ['withdraw', 'reason', {}],
+    ['record_review', 'opinion', { score: 80 }],
+    ['rate', 'opinion', { rating: 'qualified' }],
+    ['rule_objection', 'reason', { objectionId: 'o1', upheld: false }],
+  ])('%s with an empty %s is taken as sent without it', (type, field, rest) => {
+    for (const empty of ['', null]) {
+      const r = parseAction({ type, ...rest, [field]: empty });
+      expect(r.success).toBe(true);
+      expect(r.data).not.toHaveProperty(field, expect.anything());
+    }
+  });
+
+  test('a required reason left empty is still refused, by name', () => {
+    const r = parseAction({ type: 'decline', reason: '' });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['reason', 'must not be empty']]);
+  });
+
+  test('an optional text too long is refused, saying how long it may be', () => {
+    const r = parseAction({ type: 'recommend', comment: '推'.repeat(2001) });
+    expect(r.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['comment', 'at most 2000 characters']]);
+  });
+});
