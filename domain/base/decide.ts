@@ -31,19 +31,48 @@ export function decide(state: BaseState | undefined, cmd: Command): Emit {
  * closes it has not run yet (a worker busy or down at 24:00). Checked on admission (the update's
  * validator) and not in `decide`, which replays accepted commands: a history that took a late
  * objection before this rule existed replays as it was. So is a withdrawal while the recognition
- * is being issued (publicity over, no objection standing, the notice's number being allocated).
+ * is being issued (publicity over, no objection standing, the notice's number being allocated), and
+ * a site inspection or party meeting dated after today or before the application.
  */
 export function admit(state: BaseState | undefined, cmd: Command): Emit {
   const endsAt = state?.publicity?.endsAt;
   if (cmd.type === 'file_objection' && state && endsAt && Date.parse(cmd.at) >= Date.parse(endsAt)) {
     throw new DomainError('ILLEGAL_STAGE', `publicity ended at ${endsAt}; objections are taken only while it is open`, { stage: state.stage, allowedActions: [] });
   }
-  const events = decide(state, cmd);
+  const dated = state ? proceedingDateProblems(state, cmd) : [];
+  let events: Emit;
+  try {
+    events = decide(state, cmd);
+  } catch (err) {
+    // The contract's order: a refused caller hears 403 whatever the body; a bad body 422 before the stage's 409.
+    if (!dated.length || !(err instanceof DomainError) || err.code === 'FORBIDDEN' || err.code === 'NOT_FOUND') throw err;
+    throw invalid(`${cmd.type}: not possible for this base`, [...(err.code === 'INVALID' ? (err.details.errors ?? []) : []), ...dated]);
+  }
+  if (dated.length) throw invalid(`${cmd.type}: not possible for this base`, dated);
   // After the stage's and the caller's checks, so that a refusal says 403 or 422 first.
   if (cmd.type === 'withdraw' && state && isBeingRecognised(state)) {
     throw new DomainError('ILLEGAL_STAGE', 'publicity has ended with no objection standing: the base is being recognised', { stage: state.stage, allowedActions: allowedActions(state, cmd.actor) });
   }
   return events;
+}
+
+/**
+ * The date a decision gives of the proceeding it records (the site inspection, the party group's
+ * meeting) lies between the application and today: a meeting next month, or years before anyone
+ * applied, is a slip of the keyboard that would stand in the record for good.
+ */
+function proceedingDateProblems(state: BaseState, cmd: Command): FieldProblem[] {
+  const today = shanghaiDate(cmd.at);
+  const applied = shanghaiDate(state.submittedAt);
+  const within = (date: string | undefined, path: string): FieldProblem[] => {
+    if (!date) return [];
+    if (date > today) return [{ path, message: `not after today (${today})` }];
+    if (date < applied) return [{ path, message: `not before the application (${applied})` }];
+    return [];
+  };
+  if (cmd.type === 'conclude_review') return within(cmd.siteInspection?.date, 'siteInspection.date');
+  if (cmd.type === 'approve_candidate' || cmd.type === 'reject_candidate') return within(cmd.meeting?.date, 'meeting.date');
+  return [];
 }
 
 /**

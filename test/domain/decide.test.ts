@@ -235,6 +235,31 @@ describe('evaluation and rectification (Arts. 9-11)', () => {
   });
 });
 
+describe('the dates of the proceedings a decision records', () => {
+  const inReview = () => given(submitted(), act.recommend(), act.review());
+  const conclude = (date: string) => cmd(actors.officer, { type: 'conclude_review', passed: true, siteInspection: { date, summary: '属实' } });
+  const approve = (date: string, actor = actors.leader) => cmd(actor, { type: 'approve_candidate', meeting: { date, minutes: '纪要' } });
+  const refusedWith = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      return { code: (err as DomainError).code, errors: (err as DomainError).details.errors };
+    }
+    throw new Error('accepted');
+  };
+  test('lie between the application and today', () => {
+    expect(refusedWith(() => admit(inReview(), conclude('2026-11-29')))).toEqual({ code: 'INVALID', errors: [{ path: 'siteInspection.date', message: 'not after today (2026-11-28)' }] });
+    expect(refusedWith(() => admit(inReview(), conclude('2019-05-01')))).toEqual({ code: 'INVALID', errors: [{ path: 'siteInspection.date', message: 'not before the application (2026-11-28)' }] });
+    expect(admit(inReview(), conclude('2026-11-28')).map((e) => e.type)).toEqual(['ReviewConcluded']);
+    // Taken before this rule, such a date stands in histories and replays as it was.
+    expect(decide(inReview(), conclude('2026-11-29')).map((e) => e.type)).toEqual(['ReviewConcluded']);
+  });
+  test("in the contract's order: 403 for a caller without the role, 422 before the stage's 409", () => {
+    expect(refusedWith(() => admit(inReview(), approve('2030-01-01'))).code).toBe('INVALID');
+    expect(refusedWith(() => admit(inReview(), approve('2030-01-01', actors.officer))).code).toBe('FORBIDDEN');
+  });
+});
+
 describe('publicity over with no objection standing', () => {
   test('the base is being recognised: withdrawal is no longer offered, and refused on admission', () => {
     const s = given(submitted(), act.recommend(), act.review(), act.conclude(), act.approve(), act.schedule(), act.close());
