@@ -2,6 +2,7 @@ export * from './actor';
 export * from './application';
 export * from './calendar';
 export * from './credit-code';
+export * from './countries';
 export * from './districts';
 export * from './eligibility';
 export * from './errors';

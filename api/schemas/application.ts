@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Application, districtName, Indicators, LEGAL_PERSON_TYPES, MATERIAL_KINDS, PARTNER_KINDS } from '../../domain';
+import { Application, districtName, Indicators, isCountryCode, LEGAL_PERSON_TYPES, MATERIAL_KINDS, PARTNER_KINDS } from '../../domain';
 import { count, isoDate, text } from './common';
 
 export const applicationSchema = z.strictObject({
@@ -14,7 +14,11 @@ export const applicationSchema = z.strictObject({
   }),
   foreignPartner: z.strictObject({
     name: text(200),
-    country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code').refine((c) => c !== 'CN', 'the partner must be from outside mainland China'),
+    country: z
+      .string()
+      .toUpperCase()
+      .refine(isCountryCode, 'an ISO 3166-1 alpha-2 code')
+      .refine((c) => c !== 'CN', 'the partner must be from outside mainland China'),
     kind: z.enum(PARTNER_KINDS),
   }),
   field: text(100),

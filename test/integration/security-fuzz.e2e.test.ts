@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { actionTable, calendarBody, objectionBody, Rightful } from '../support/bodies';
+import { parseAction } from '../../api/schemas/actions';
 import { forgedTokens } from '../support/forged-tokens';
 import { applicantToken, client, newCreditCode, staff } from '../support/http';
 import { submit, TestBase } from '../support/journeys';
@@ -11,6 +12,7 @@ import {
   deepJson,
   defective,
   DefectKind,
+  emptiablePaths,
   expectedPath,
   malformedJsonText,
   pct,
@@ -144,6 +146,7 @@ interface Target {
   valid: object;
   limit: number;
   keepStrings?: string[];
+  emptiable?: string[];
 }
 
 let targets: Target[];
@@ -169,6 +172,7 @@ beforeAll(async () => {
       token: rightful[who],
       valid: { type, ...body },
       limit: 100 * KB,
+      emptiable: emptiablePaths({ type, ...body }, (b) => parseAction(b).success),
     })),
     { name: 'submission', method: 'POST', path: '/api/bases', token: T.token, valid: T.app, limit: 100 * KB, keepStrings: ['applicant.creditCode'] },
     { name: 'objection', method: 'POST', path: `/api/bases/${T.id}/objections`, valid: objectionBody(), limit: 100 * KB },
@@ -192,7 +196,7 @@ afterAll(async () => {
 
 const target = () => fc.constantFrom(...targets);
 const withDefect = (kinds: DefectKind[]) =>
-  target().chain((t) => defective(t.valid, { min: 1, max: 1, kinds, keepStrings: t.keepStrings }).map((d) => ({ t, d, defect: d.defects[0] })));
+  target().chain((t) => defective(t.valid, { min: 1, max: 1, kinds, keepStrings: t.keepStrings, emptiable: t.emptiable }).map((d) => ({ t, d, defect: d.defects[0] })));
 
 test('unknown fields, prototype keys among them, are refused with 422 naming each', async () => {
   await fuzz(
@@ -413,14 +417,14 @@ test('anything at all, at any route, with any headers: no 5xx, and no change', a
     })
     .map((v) => JSON.stringify(v));
   const body = fc.oneof(
-    target().chain((t) => defective(t.valid, { keepStrings: t.keepStrings }).map((d) => JSON.stringify(d.body))),
+    target().chain((t) => defective(t.valid, { keepStrings: t.keepStrings, emptiable: t.emptiable }).map((d) => JSON.stringify(d.body))),
     malformedJsonText,
     deepJson,
     randomJson,
     fc.constant(''),
   );
   const badUtf8Body = fc
-    .tuple(target().chain((t) => defective(t.valid, { kinds: ['unknown-field', 'wrong-type'] })), fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { minLength: 1, maxLength: 4 }))
+    .tuple(target().chain((t) => defective(t.valid, { kinds: ['unknown-field', 'wrong-type'], emptiable: t.emptiable })), fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { minLength: 1, maxLength: 4 }))
     .map(([d, at, which]) => withBadUtf8(JSON.stringify(d.body), at, which));
   const request = fc.record({
     route,

@@ -74,24 +74,40 @@ export const unstorableChar = fc.constantFrom('\u0000', '\ud800', '\udfff', '\ud
 interface DefectOptions {
   /** Joined paths whose strings must not be touched (the submitter's credit code answers 403 first). */
   keepStrings?: string[];
+  /** Joined paths of optional texts a form may send empty: "" and null there are no defect. */
+  emptiable?: string[];
+}
+
+/** The joined paths of the strings in a valid body that the contract also takes as "" (an optional text left empty). */
+export function emptiablePaths(valid: unknown, accepts: (body: unknown) => boolean): string[] {
+  return nodes(valid)
+    .filter((n) => typeof n.value === 'string')
+    .filter((n) => {
+      const body = clone(valid);
+      return put(body, n.path, '') && accepts(body);
+    })
+    .map((n) => n.path.join('.'));
 }
 
 function oneDefect(valid: unknown, o: DefectOptions): fc.Arbitrary<{ defect: Defect; value?: unknown }> {
   const all = nodes(valid);
   const objects: Path[] = [[], ...all.filter((n) => isPlainObject(n.value)).map((n) => n.path)];
   const strings = all.filter((n) => typeof n.value === 'string' && !o.keepStrings?.includes(n.path.join('.')));
+  const emptiable = (n: { path: Path }) => !!o.emptiable?.includes(n.path.join('.'));
   const choices: fc.Arbitrary<{ defect: Defect; value?: unknown }>[] = [
     fc.tuple(fc.constantFrom(...objects), unknownKey, fc.jsonValue({ maxDepth: 2 })).map(([path, key, value]) => ({ defect: { kind: 'unknown-field' as const, path, key }, value })),
   ];
   if (all.length) {
     choices.push(
-      fc.constantFrom(...all).chain((n) => fc.constantFrom(...wrongValues(n.value)).map((value) => ({ defect: { kind: 'wrong-type' as const, path: n.path }, value }))),
+      fc
+        .constantFrom(...all)
+        .chain((n) => fc.constantFrom(...wrongValues(n.value).filter((w) => !(w === null && emptiable(n)))).map((value) => ({ defect: { kind: 'wrong-type' as const, path: n.path }, value }))),
     );
   }
   if (strings.length) {
     choices.push(
       fc.tuple(fc.constantFrom(...strings), tooLongText).map(([n, value]) => ({ defect: { kind: 'too-long' as const, path: n.path }, value })),
-      fc.constantFrom(...strings).map((n) => ({ defect: { kind: 'empty' as const, path: n.path }, value: '' })),
+      ...(strings.some((n) => !emptiable(n)) ? [fc.constantFrom(...strings.filter((n) => !emptiable(n))).map((n) => ({ defect: { kind: 'empty' as const, path: n.path }, value: '' }))] : []),
       fc.tuple(fc.constantFrom(...strings), unstorableChar, fc.nat()).map(([n, c, i]) => {
         const s = n.value as string;
         const k = i % (s.length + 1);

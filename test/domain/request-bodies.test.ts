@@ -1,4 +1,6 @@
 import { parseAction } from '../../api/schemas/actions';
+import { applicationSchema } from '../../api/schemas/application';
+import { application } from './fixtures';
 
 // What a staff form sends: an optional box left empty arrives as "" or null, and means "none".
 describe('optional text left empty', () => {
@@ -25,5 +27,21 @@ describe('optional text left empty', () => {
   test('an optional text too long is refused, saying how long it may be', () => {
     const r = parseAction({ type: 'recommend', comment: '推'.repeat(2001) });
     expect(r.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['comment', 'at most 2000 characters']]);
+  });
+});
+
+describe("the foreign partner's country", () => {
+  const withCountry = (country: unknown) => applicationSchema.safeParse({ ...application(), foreignPartner: { ...application().foreignPartner, country } });
+  const messages = (r: ReturnType<typeof withCountry>) => r.error?.issues.map((i) => [i.path.join('.'), i.message]);
+
+  test('is a code ISO 3166-1 assigns, in either case', () => {
+    expect(withCountry('de').data?.foreignPartner.country).toBe('DE');
+    expect(withCountry('HK').success).toBe(true);
+  });
+  test.each(['XX', 'ZZ', 'AA', 'D', 'DEU', 7])('%s names no country: 422 on the field', (country) => {
+    expect(messages(withCountry(country))).toEqual([['foreignPartner.country', expect.stringMatching(/ISO 3166-1 alpha-2|expected string/)]]);
+  });
+  test('mainland China is no foreign partner', () => {
+    expect(messages(withCountry('cn'))).toEqual([['foreignPartner.country', 'the partner must be from outside mainland China']]);
   });
 });
