@@ -32,14 +32,14 @@ export function decide(state: BaseState | undefined, cmd: Command): Emit {
  * validator) and not in `decide`, which replays accepted commands: a history that took a late
  * objection before this rule existed replays as it was. So is a withdrawal while the recognition
  * is being issued (publicity over, no objection standing, the notice's number being allocated), and
- * a site inspection or party meeting dated after today or before the application.
+ * a site inspection or party meeting dated after today.
  */
 export function admit(state: BaseState | undefined, cmd: Command): Emit {
   const endsAt = state?.publicity?.endsAt;
   if (cmd.type === 'file_objection' && state && endsAt && Date.parse(cmd.at) >= Date.parse(endsAt)) {
     throw new DomainError('ILLEGAL_STAGE', `publicity ended at ${endsAt}; objections are taken only while it is open`, { stage: state.stage, allowedActions: [] });
   }
-  const dated = state ? proceedingDateProblems(state, cmd) : [];
+  const dated = state ? proceedingDateProblems(cmd) : [];
   let events: Emit;
   try {
     events = decide(state, cmd);
@@ -58,18 +58,13 @@ export function admit(state: BaseState | undefined, cmd: Command): Emit {
 
 /**
  * The date a decision gives of the proceeding it records (the site inspection, the party group's
- * meeting) lies between the application and today: a meeting next month, or years before anyone
- * applied, is a slip of the keyboard that would stand in the record for good.
+ * meeting) is not after today: a meeting next month is a slip of the keyboard that would stand in
+ * the record for good. No lower bound: a review may well cite an inspection made for an earlier
+ * application, and under TIME_SCALE a base's whole life passes within a day.
  */
-function proceedingDateProblems(state: BaseState, cmd: Command): FieldProblem[] {
+function proceedingDateProblems(cmd: Command): FieldProblem[] {
   const today = shanghaiDate(cmd.at);
-  const applied = shanghaiDate(state.submittedAt);
-  const within = (date: string | undefined, path: string): FieldProblem[] => {
-    if (!date) return [];
-    if (date > today) return [{ path, message: `not after today (${today})` }];
-    if (date < applied) return [{ path, message: `not before the application (${applied})` }];
-    return [];
-  };
+  const within = (date: string | undefined, path: string): FieldProblem[] => (date && date > today ? [{ path, message: `not after today (${today})` }] : []);
   if (cmd.type === 'conclude_review') return within(cmd.siteInspection?.date, 'siteInspection.date');
   if (cmd.type === 'approve_candidate' || cmd.type === 'reject_candidate') return within(cmd.meeting?.date, 'meeting.date');
   return [];
