@@ -9,8 +9,8 @@ const DOMAIN_CODES: DomainErrorCode[] = ['FORBIDDEN', 'INVALID', 'INELIGIBLE', '
 /** Temporal's answers, as the caller should hear them. */
 export function temporalProblem(err: unknown): Problem | undefined {
   if (err instanceof WorkflowUpdateFailedError) {
-    const cause = err.cause;
-    if (cause instanceof ApplicationFailure && DOMAIN_CODES.includes(cause.type as DomainErrorCode)) {
+    if (isDomainRefusal(err)) {
+      const cause = err.cause as ApplicationFailure;
       const details = (cause.details?.[0] ?? {}) as DomainError['details'];
       return fromDomainError(new DomainError(cause.type as DomainErrorCode, cause.message, details));
     }

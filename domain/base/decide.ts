@@ -39,7 +39,7 @@ export function admit(state: BaseState | undefined, cmd: Command): Emit {
   if (cmd.type === 'file_objection' && state && endsAt && Date.parse(cmd.at) >= Date.parse(endsAt)) {
     throw new DomainError('ILLEGAL_STAGE', `publicity ended at ${endsAt}; objections are taken only while it is open`, { stage: state.stage, allowedActions: [] });
   }
-  const dated = state ? proceedingDateProblems(cmd) : [];
+  const dated = proceedingDateProblems(cmd);
   let events: Emit;
   try {
     events = decide(state, cmd);
@@ -64,9 +64,9 @@ export function admit(state: BaseState | undefined, cmd: Command): Emit {
  */
 function proceedingDateProblems(cmd: Command): FieldProblem[] {
   const today = shanghaiDate(cmd.at);
-  const within = (date: string | undefined, path: string): FieldProblem[] => (date && date > today ? [{ path, message: `not after today (${today})` }] : []);
-  if (cmd.type === 'conclude_review') return within(cmd.siteInspection?.date, 'siteInspection.date');
-  if (cmd.type === 'approve_candidate' || cmd.type === 'reject_candidate') return within(cmd.meeting?.date, 'meeting.date');
+  const notLater = (date: string | undefined, path: string): FieldProblem[] => (date && date > today ? [{ path, message: `not after today (${today})` }] : []);
+  if (cmd.type === 'conclude_review') return notLater(cmd.siteInspection?.date, 'siteInspection.date');
+  if (cmd.type === 'approve_candidate' || cmd.type === 'reject_candidate') return notLater(cmd.meeting?.date, 'meeting.date');
   return [];
 }
 
