@@ -1,5 +1,6 @@
 import { ACTION_OF_EVENT, AuditFact, auditFactOf, DomainEvent, Stage } from '../domain';
 import { StoredEvent } from '../store/events';
+import { commandIdOfUpdate } from '../workflows/ids';
 import { RunFacts, Sending } from './temporal-history';
 import { TrailEntry, trailEntries, TrailNotification } from './trail';
 
@@ -37,12 +38,13 @@ export function assembleTrail(
 ): Trail {
   const facts = new Map<number, AuditFact>();
   const notes = new Map<string, TrailNotification>();
+  const noteKey = (n: TrailNotification) => `${n.seq}:${n.idx}`;
   // A letter is shown as it was written: an update's answer carries the decision, not its letters,
   // which are derived again from it here by today's templates; only a letter not yet written is.
-  for (const n of stored.notifications) notes.set(`${n.seq}:${n.idx}`, n);
+  for (const n of stored.notifications) notes.set(noteKey(n), n);
   for (const run of temporalRuns) {
     for (const f of run.facts) facts.set(f.seq, f);
-    for (const n of run.notifications) if (!notes.has(`${n.seq}:${n.idx}`)) notes.set(`${n.seq}:${n.idx}`, n);
+    for (const n of run.notifications) if (!notes.has(noteKey(n))) notes.set(noteKey(n), n);
   }
   for (const f of stored.events.map(factOfStored)) if (!facts.has(f.seq)) facts.set(f.seq, f);
 
@@ -74,12 +76,13 @@ export function assembleTrail(
  */
 function sendings(runs: RunFacts[], facts: AuditFact[]): Map<string, Sending> {
   const out = new Map<string, Sending>();
-  const updates = new Map(runs.flatMap((r) => [...r.updates]));
+  // By the command each update carried (a submission's ready update carries its submission).
+  const updates = new Map(runs.flatMap((r) => [...r.updates].map(([updateId, identity]) => [commandIdOfUpdate(updateId), identity] as const)));
   const signals = runs.flatMap((r) => r.signals.map((sig) => ({ ...sig, used: false })));
   const byPeople = facts.filter((f) => f.actor.role !== 'system').sort((a, b) => a.seq - b.seq);
   for (const f of byPeople) {
     if (out.has(f.commandId)) continue;
-    const identity = updates.get(f.commandId) ?? updates.get(`ready-${f.commandId}`);
+    const identity = updates.get(f.commandId);
     if (identity !== undefined) {
       out.set(f.commandId, { via: 'update', identity });
       continue;

@@ -29,8 +29,7 @@ export interface RunFacts {
   closedAs?: string;
   facts: AuditFact[];
   notifications: TrailNotification[];
-  acceptedUpdates: number;
-  /** The identity of each accepted update's sender, by update id. */
+  /** The identity of each accepted update's sender, by update id (one entry an accepted update). */
   updates: Map<string, string>;
   signals: SignalSent[];
 }
@@ -105,7 +104,6 @@ export function runFacts(runId: string, events: HistoryEvent[]): RunFacts {
     runId,
     facts: [],
     notifications: [],
-    acceptedUpdates: 0,
     updates: new Map(),
     signals: [],
     startedAt: events[0] ? time(events[0]) : undefined,
@@ -118,7 +116,6 @@ export function runFacts(runId: string, events: HistoryEvent[]): RunFacts {
         run.notifications.push(...r.notifications);
       }
     } else if (type === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED) {
-      run.acceptedUpdates += 1;
       const meta = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta;
       if (meta?.updateId) run.updates.set(meta.updateId, meta.identity ?? '');
     } else if (type === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) {

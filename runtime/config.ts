@@ -31,11 +31,12 @@ function isProxy(item: string): boolean {
  * proxies in front, or addresses and subnets. Behind a load balancer the client's address (the
  * objection limit's, and the objector's name in the trail) is in that header, not the peer's.
  */
+const HOPS = /^\d{1,2}$/;
 const trustProxy = z
   .string()
   .default('loopback')
-  .refine((s) => /^\d{1,2}$/.test(s) || s.split(',').every((i) => isProxy(i.trim())), `a count of proxies in front (1), or comma-separated addresses, subnets and ${PROXY_NAMES.join(', ')}`)
-  .transform((s): number | string[] => (/^\d{1,2}$/.test(s) ? Number(s) : s.split(',').map((i) => i.trim())));
+  .refine((s) => HOPS.test(s) || s.split(',').every((i) => isProxy(i.trim())), `a count of proxies in front (1), or comma-separated addresses, subnets and ${PROXY_NAMES.join(', ')}`)
+  .transform((s): number | string[] => (HOPS.test(s) ? Number(s) : s.split(',').map((i) => i.trim())));
 
 export const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL');
 /** The app's database when a URL names none (npm start, npm run cluster). */

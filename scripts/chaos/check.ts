@@ -128,7 +128,7 @@ export async function check(pool: Pool, client: Client, baseIds: string[], accep
     f.workflowFacts += facts.length;
     const byPeople = new Set(facts.filter((x) => x.actor.role !== 'system').map((x) => x.commandId));
     f.personDecisions += byPeople.size;
-    f.acceptedUpdates += perRun.reduce((n, r) => n + r.acceptedUpdates, 0);
+    f.acceptedUpdates += perRun.reduce((n, r) => n + r.updates.size, 0);
     const updateIds = runs.flatMap((r) =>
       r.events
         .filter((e) => Number(e.eventType) === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)

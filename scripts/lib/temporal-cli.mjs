@@ -71,12 +71,15 @@ export async function ensureTemporalCli({ log = (m) => console.error(m) } = {}) 
     if (!built) return target;
     // A Go too old, or its module proxy out of reach: the official release may still be.
     log(`go install did not give a temporal binary (${built}); trying the official release instead`);
-    return download(log).catch((err) => {
-      throw new Error(`no Temporal CLI: go install failed (${built}), and so did the download (${err?.message ?? err}). Put a temporal ${CLI_VERSION} binary on PATH, or name it in TEMPORAL_BIN`);
-    });
+    return release(log, `go install failed (${built})`);
   }
   if (existsSync(cached)) return cached;
+  return release(log, 'no Go to build it');
+}
+
+/** The official release, or an error saying what failed before it and what to do. */
+function release(log, before) {
   return download(log).catch((err) => {
-    throw new Error(`no Temporal CLI: no Go to build it, and the download failed (${err?.message ?? err}). Install Go, put a temporal ${CLI_VERSION} binary on PATH, or name it in TEMPORAL_BIN`);
+    throw new Error(`no Temporal CLI: ${before}, and the download failed (${err?.message ?? err}). Install Go, put a temporal ${CLI_VERSION} binary on PATH, or name it in TEMPORAL_BIN`);
   });
 }
