@@ -2,7 +2,8 @@ import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, Workflo
 import { ApplicationFailure } from '@temporalio/common';
 import { DomainError, DomainErrorCode } from '../domain';
 import { GRPC_STATUS, grpcCode } from '../runtime/grpc-status';
-import { conflict, fromDomainError, notFound, Problem, unavailable, undecided } from './problem';
+import { RUN_CLOSING } from '../workflows/messages';
+import { fromDomainError, notFound, Problem, unavailable, undecided } from './problem';
 
 const DOMAIN_CODES: DomainErrorCode[] = ['FORBIDDEN', 'INVALID', 'INELIGIBLE', 'ILLEGAL_STAGE', 'NOT_FOUND'];
 
@@ -16,16 +17,17 @@ export function temporalProblem(err: unknown): Problem | undefined {
     }
     // The server turned the update away before the workflow took it up: nothing was applied.
     if (isUnprocessedUpdate(err)) return unavailable('Temporal (the decision was not taken up)', 1);
-    // Any other end of the update (the run ended before answering it) may have applied it: only the history can tell.
-    if (!isWorkflowClosed(err)) return undecided('Temporal');
-    return undefined;
+    // Any other end of the update (the run ended before answering it) may have applied it: only the
+    // history can tell. (A closed base's stage is told by the route; here it could not be read.)
+    return undecided('Temporal');
   }
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return undecided('Temporal');
   if (err instanceof WorkflowNotFoundError) return notFound('no such base');
   const code = grpcCode(err);
   if (err instanceof ServiceError || code !== undefined) {
-    if (code === GRPC_STATUS.NOT_FOUND && /completed|closed/i.test(String((err as Error).message))) {
-      return conflict('the base is closed', 'closed', []);
+    // The run ended before the call reached it (nothing applied); the route tells the closed base's stage when it can read it.
+    if (code === GRPC_STATUS.NOT_FOUND && /completed|closed/i.test(messages(err))) {
+      return unavailable('Temporal (the base has just closed; its last decision is being written)', 1);
     }
     if (code === GRPC_STATUS.NOT_FOUND) return notFound('no such base');
     if (code === GRPC_STATUS.RESOURCE_EXHAUSTED) return unavailable('Temporal (busy)', 2);
@@ -55,9 +57,12 @@ export function postgresProblem(err: unknown): Problem | undefined {
   return undefined;
 }
 
-/** Temporal's refusal of an update its worker's task did not take up (busy workflow): safe to send again. */
+/**
+ * Temporal's refusal of an update its worker's task did not take up (busy workflow), or a closing
+ * run's (RUN_CLOSING): nothing was applied, and it is safe to send again.
+ */
 export function isUnprocessedUpdate(err: unknown): boolean {
-  return err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === 'UnprocessedUpdate';
+  return err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && (err.cause.type === 'UnprocessedUpdate' || err.cause.type === RUN_CLOSING);
 }
 
 /**

@@ -41,7 +41,7 @@ async function finish(deps: ApiDeps, o: Outstanding): Promise<'written' | 'dropp
     await dropOutstanding(deps.pool, o.baseId, o.updateId);
     return 'dropped';
   }
-  if (outcome.kind === 'refused' || (!outcome.taskPending && Date.now() - o.sentAt.getTime() > deps.config.OUTSTANDING_GIVE_UP_MS)) {
+  if (outcome.kind === 'refused' || (!outcome.taskPending && o.ageMs > deps.config.OUTSTANDING_GIVE_UP_MS)) {
     // Nothing was taken: the key goes back too, or a resend refused later would hold it for good.
     if (!(await abandonOutstanding(deps.pool, o))) return 'waiting';
     deps.log('warn', 'outstanding decision given up: the workflow never took it; its key may be sent again', { baseId: o.baseId, updateId: o.updateId, sentAt: o.sentAt.toISOString(), outcome: outcome.kind });

@@ -63,11 +63,21 @@ export class MinuteCounter {
 
 const secondsUntil = (at: number, now: number) => Math.max(1, Math.ceil((at - now) / 1000));
 
-/** Kept in memory: enough for a public form on one API process. */
-export function rateLimit(perMinute: number): RequestHandler {
-  const counter = new MinuteCounter(perMinute);
+/** How many times one base's limit a client may send across all bases in a minute. */
+export const ACROSS_BASES = 10;
+
+/**
+ * Kept in memory: enough for a public form on one API process. Counted by client and base (a person
+ * may well object to several of the bases a list puts up for publicity), and by client across all
+ * bases at ACROSS_BASES times that, so that ids made up one by one do not escape the count.
+ */
+export function rateLimitByBase(perMinute: number): RequestHandler {
+  const perBase = new MinuteCounter(perMinute);
+  const overall = new MinuteCounter(perMinute * ACROSS_BASES);
   return (req, _res, next) => {
-    const wait = counter.hit(clientOf(req.ip), Date.now());
+    const client = clientOf(req.ip);
+    const now = Date.now();
+    const wait = overall.hit(client, now) || perBase.hit(`${client} ${String(req.params.id)}`, now);
     next(wait ? tooMany(wait) : undefined);
   };
 }

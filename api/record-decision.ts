@@ -1,14 +1,13 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { Actor, BaseView, isTerminal, toView } from '../domain';
+import { Actor, BaseState, BaseView, isTerminal, toView } from '../domain';
 import { persistDecision } from '../store/decisions';
-import { hasCommand } from '../store/events';
 import { dropOutstanding, dropRefused, recordOutstanding } from '../store/outstanding';
 import { workflowIdOf } from '../workflows/ids';
 import { DecisionAnswer, isDecisionAnswer, UpdateAnswer } from '../workflows/messages';
 import { isDomainRefusal, isUnprocessedUpdate, isWorkflowClosed, postgresProblem } from './dependency-errors';
 import { refuseReusedKey } from './idempotency';
 import { ApiDeps } from './deps';
-import { undecided } from './problem';
+import { Problem, undecided } from './problem';
 import { retryUntil } from './retry';
 import { Steps } from './server-timing';
 
@@ -60,36 +59,51 @@ export async function sendDecision(
     await dropOutstanding(deps.pool, baseId, updateId);
     return answer;
   }
-  await steps.time('write', () => writeAnswer(deps, baseId, updateId, answer));
-  return toView(answer.state, actor);
+  // A resend's answer may be read back from the run that made the decision: that run's state is the answer.
+  return toView(await steps.time('write', () => writeBeforeAnswering(deps, baseId, updateId, answer)), actor);
 }
 
 /** The answer the workflow gave this update, if it took it: written (if it was not), and answered. */
 export async function answerFromHistory(deps: ApiDeps, baseId: string, updateId: string, actor: Actor): Promise<BaseView | undefined> {
   const earlier = await deps.gateway.updateOutcome(baseId, updateId);
   if (earlier.kind !== 'answered' || !isDecisionAnswer(earlier.answer)) return undefined;
-  await writeAnswer(deps, baseId, updateId, earlier.answer);
-  return toView(earlier.answer.state, actor);
+  return toView(await writeBeforeAnswering(deps, baseId, updateId, earlier.answer), actor);
+}
+
+/** `writeAnswer` for a caller waiting on it: a write that fails leaves the decision applied and owed. */
+async function writeBeforeAnswering(deps: ApiDeps, baseId: string, updateId: string, answer: DecisionAnswer): Promise<BaseState> {
+  try {
+    return await writeAnswer(deps, baseId, updateId, answer);
+  } catch (err) {
+    // Applied in Temporal, not yet written, whatever failed: the row stays, and a resend or the
+    // sweep writes it. Neither "nothing was changed" (a refused connection looks like Temporal's)
+    // nor a bare 500 would be true.
+    if (err instanceof Problem) throw err;
+    if (!postgresProblem(err)) deps.log('error', 'a decision applied in Temporal could not be written; the sweep retries it', { baseId, updateId, error: String(err) });
+    throw undecided('PostgreSQL');
+  }
 }
 
 /**
  * Writes an answer, within the request's deadline. An empty answer is a resent action the workflow
- * knew (its update id is its command id): if the first answer never reached the table, it is read
- * back from the history.
+ * knew (its update id is its command id): the first answer is read back from the history, to be
+ * written if it never was and answered as the decision left the base (the workflow answers a
+ * resend with the base as it is now). Returns the base as the decision left it.
  */
-export async function writeAnswer(deps: ApiDeps, baseId: string, updateId: string, answer: DecisionAnswer): Promise<void> {
+export async function writeAnswer(deps: ApiDeps, baseId: string, updateId: string, answer: DecisionAnswer): Promise<BaseState> {
   let records = answer.records;
   let { runId, state } = answer;
-  if (!records.length && !(await hasCommand(deps.pool, baseId, updateId))) {
+  if (!records.length) {
     const first = await deps.gateway.updateOutcome(baseId, updateId);
     if (first.kind === 'answered' && isDecisionAnswer(first.answer)) ({ records, runId, state } = first.answer);
   }
-  if (!records.length) return dropOutstanding(deps.pool, baseId, updateId);
+  if (!records.length) {
+    await dropOutstanding(deps.pool, baseId, updateId);
+    return state;
+  }
   const batch = { workflowId: workflowIdOf(baseId), runId, records, state };
   const end = Date.now() + deps.config.REQUEST_TIMEOUT_MS;
   const pgDown = (err: unknown) => postgresProblem(err) !== undefined;
-  await retryUntil(end, pgDown, 100, () => persistDecision(deps.pool, batch, { updateId })).catch((err) => {
-    // Applied in Temporal, not yet written: a resend or the sweep writes it once PostgreSQL is back.
-    throw pgDown(err) ? undecided('PostgreSQL') : err;
-  });
+  await retryUntil(end, pgDown, 100, () => persistDecision(deps.pool, batch, { updateId }));
+  return state;
 }

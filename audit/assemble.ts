@@ -40,11 +40,14 @@ export function assembleTrail(
   const notes = new Map<string, TrailNotification>();
   const noteKey = (n: TrailNotification) => `${n.seq}:${n.idx}`;
   // A letter is shown as it was written: an update's answer carries the decision, not its letters,
-  // which are derived again from it here by today's templates; only a letter not yet written is.
+  // which are derived again from it here by today's templates; only the letters of a decision not
+  // yet written are. A decision written owes exactly the letters written with it (none, for one
+  // written before its template existed).
+  const writtenSeqs = new Set(stored.events.map((e) => e.seq));
   for (const n of stored.notifications) notes.set(noteKey(n), n);
   for (const run of temporalRuns) {
     for (const f of run.facts) facts.set(f.seq, f);
-    for (const n of run.notifications) if (!notes.has(noteKey(n))) notes.set(noteKey(n), n);
+    for (const n of run.notifications) if (!writtenSeqs.has(n.seq)) notes.set(noteKey(n), n);
   }
   for (const f of stored.events.map(factOfStored)) if (!facts.has(f.seq)) facts.set(f.seq, f);
 

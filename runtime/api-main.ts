@@ -5,6 +5,7 @@ import { createApp } from '../api/app';
 import { startCalendarWatch } from '../api/calendar-watch';
 import { startOutstandingSweep } from '../api/outstanding-sweep';
 import { TemporalGateway } from '../api/temporal-gateway';
+import { lapseOf, shanghaiDate } from '../domain';
 import { createPool } from '../store/pool';
 import { migrate } from '../store/migrate';
 import { apiDrainMs, ConfigError, loadConfig, requireDatabaseUrl } from './config';
@@ -53,6 +54,8 @@ async function main() {
     const addr = server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
     log('info', 'api listening', { url: `http://${config.HOST}:${port}`, timeScale: config.TIME_SCALE, policyVersion: config.POLICY_VERSION });
+    const lapse = lapseOf(config.POLICY_VERSION, shanghaiDate(Date.now()));
+    if (lapse) log('warn', 'the measures new bases are opened under have lapsed', { detail: lapse });
   });
   server.keepAliveTimeout = 65_000;
   const stop = () => {

@@ -38,10 +38,13 @@ export async function readNotifications(pool: Pool, baseId: string) {
   return rows.map((r) => ({ seq: r.seq, idx: r.idx, recipient: { kind: r.recipient_kind, id: r.recipient_id }, subject: r.subject, body: r.body }));
 }
 
-/** Has this command left an event on the base (a decision applied, perhaps long ago)? */
-export async function hasCommand(pool: Pool, baseId: string, commandId: string): Promise<boolean> {
-  const { rowCount } = await pool.query(prepared('SELECT 1 FROM base_events WHERE base_id = $1 AND command_id = $2 LIMIT 1', [baseId, commandId]));
-  return !!rowCount;
+/** Which of these sequence numbers the base's event log does not hold yet. */
+export async function unwrittenSeqs(pool: Pool, baseId: string, seqs: number[]): Promise<number[]> {
+  const { rows } = await pool.query(
+    'SELECT s FROM unnest($2::int[]) AS s WHERE NOT EXISTS (SELECT 1 FROM base_events WHERE base_id = $1 AND seq = s) ORDER BY s',
+    [baseId, seqs],
+  );
+  return rows.map((r) => Number(r.s));
 }
 
 /**
@@ -50,13 +53,16 @@ export async function hasCommand(pool: Pool, baseId: string, commandId: string):
  * publicity window fixed on approval), folded. Nothing if the decision left no event.
  */
 export async function stateAfterCommand(pool: Pool, baseId: string, commandId: string): Promise<BaseState | undefined> {
-  const { rows } = await pool.query(prepared('SELECT command_id, payload FROM base_events WHERE base_id = $1 ORDER BY seq', [baseId]));
-  const events = rows as { command_id: string; payload: DomainEvent }[];
+  const { rows } = await pool.query(prepared('SELECT seq, command_id, payload FROM base_events WHERE base_id = $1 ORDER BY seq', [baseId]));
+  const events = rows as { seq: number; command_id: string; payload: DomainEvent }[];
   let own = events.length - 1;
   while (own >= 0 && events[own].command_id !== commandId) own -= 1;
   if (own < 0) return undefined;
   let end = own + 1;
   const at = events[own].payload.at;
   while (end < events.length && events[end].payload.actor.role === 'system' && events[end].payload.at === at) end += 1;
+  // An earlier decision not yet written (its API answered 503, the sweep not yet round) would be
+  // missing from the fold: then only the workflow can answer.
+  if (events.slice(0, end).some((e, i) => e.seq !== i + 1)) return undefined;
   return applyEvents(undefined, events.slice(0, end).map((e) => e.payload)).state;
 }

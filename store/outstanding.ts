@@ -10,6 +10,8 @@ export interface Outstanding {
   sentAt: Date;
   /** `sent_at` to the microsecond (a Date keeps milliseconds): another send joining the row moves it. */
   sentMark: string;
+  /** How long ago it was sent, by the database's clock, which also set `sent_at`: an API host's clock may be off. */
+  ageMs: number;
 }
 
 /**
@@ -141,8 +143,11 @@ export async function readOutstanding(pool: Pool, baseId: string, updateId: stri
   return rows.map(toOutstanding)[0];
 }
 
-const AS_OUTSTANDING = (t: string) => `${t}.base_id, ${t}.update_id, ${t}.sent_at, ${micros(`${t}.sent_at`)}::text AS sent_mark`;
-const toOutstanding = (r: { base_id: string; update_id: string; sent_at: Date; sent_mark: string }): Outstanding => ({ baseId: r.base_id, updateId: r.update_id, sentAt: r.sent_at, sentMark: r.sent_mark });
+const AS_OUTSTANDING = (t: string) =>
+  `${t}.base_id, ${t}.update_id, ${t}.sent_at, ${micros(`${t}.sent_at`)}::text AS sent_mark, (extract(epoch FROM now() - ${t}.sent_at) * 1000)::float8 AS age_ms`;
+const toOutstanding = (r: { base_id: string; update_id: string; sent_at: Date; sent_mark: string; age_ms: number }): Outstanding => ({
+  baseId: r.base_id, updateId: r.update_id, sentAt: r.sent_at, sentMark: r.sent_mark, ageMs: Number(r.age_ms),
+});
 
 export async function countOutstanding(pool: Pool): Promise<number> {
   const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM outstanding_decisions');

@@ -7,6 +7,7 @@ import {
   admit,
   admitSignalled,
   admitSignalledAsBefore,
+  admitSignalledAsRequests,
   admitSignalledFromPeople,
   decide,
   DomainError,
@@ -27,8 +28,9 @@ import {
   YearSchedule,
 } from '../domain';
 import type { Activities } from '../activities';
-import { actSignal, actUpdate, calendarLoadedSignal, DecisionAnswer, readyUpdate, viewQuery } from './messages';
+import { actSignal, actUpdate, calendarLoadedSignal, DecisionAnswer, readyUpdate, RUN_CLOSING, viewQuery } from './messages';
 import {
+  admitsSignalsAsRequests,
   admitsSignalsByTodaysRules,
   admitsSignalsFromPeopleOnly,
   CODE_GENERATION,
@@ -36,6 +38,7 @@ import {
   takesNudgesDuringLookup,
   takesPatchesUnmarked,
   takesSearchAttributesAtStart,
+  writesAnswersBeforeClosing,
 } from './generation';
 import { heldSearchKey, searchAttributesOf, searchKeyOf } from './search-attributes';
 
@@ -44,7 +47,7 @@ const retry = { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval
 // Runs from before persist-after-commit persist from a local activity retried for ever, as recorded.
 const local = wf.proxyLocalActivities<Activities>({ startToCloseTimeout: '15s', retry });
 const regular = wf.proxyActivities<Activities>({ startToCloseTimeout: '15s', retry });
-const { persistDecision } = regular;
+const { persistDecision, unwrittenSeqs } = regular;
 
 /**
  * A lookup runs inside the workflow task (a local activity) for eight attempts (half a minute when
@@ -115,6 +118,13 @@ export interface BaseWorkflowInput {
 const RECENT_IDS = 500;
 const CALENDAR_RECHECK_MS = 3600_000;
 
+/** How a run admits an operator's signal: as the generation that started it did. */
+function signalAdmission(generation: number | undefined): (state: BaseState | undefined, cmd: Command) => DomainEvent[] {
+  if (admitsSignalsAsRequests(generation)) return admitSignalledAsRequests;
+  if (admitsSignalsFromPeopleOnly(generation)) return admitSignalledFromPeople;
+  return admitsSignalsByTodaysRules(generation) ? admitSignalled : admitSignalledAsBefore;
+}
+
 /** Keeps the wake of an unchanged window; plans a new one, compressed by TIME_SCALE, for a new window. */
 function planWake(s: BaseState, wake: Wake | undefined, timeScale: number): Wake | undefined {
   const deadline = nextDeadline(s);
@@ -140,15 +150,15 @@ function decideOrFail(state: BaseState | undefined, cmd: Command, rules = decide
 }
 
 export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> {
+  // Started by newer code (an API deployed before its workers): failing the task leaves the run for
+  // a worker that knows its generation, instead of running it by older rules it would not replay by.
+  if ((input.generation ?? 0) > CODE_GENERATION) throw new Error(`a run of generation ${input.generation}; this worker runs generation ${CODE_GENERATION}`);
   const info = wf.workflowInfo();
   const sinceGen4 = takesPatchesUnmarked(input.generation);
   const calendarFromApproval = takesCalendarFromApproval(input.generation);
-  const admitSignal = admitsSignalsFromPeopleOnly(input.generation)
-    ? admitSignalledFromPeople
-    : admitsSignalsByTodaysRules(input.generation)
-      ? admitSignalled
-      : admitSignalledAsBefore;
+  const admitSignal = signalAdmission(input.generation);
   const nudgesDuringLookup = takesNudgesDuringLookup(input.generation);
+  const writesAnswersAtClose = writesAnswersBeforeClosing(input.generation);
   const patched = (id: string) => sinceGen4 || wf.patched(id);
   const persist = (batch: Parameters<Activities['persistDecision']>[0]) =>
     patched(PERSIST_AFTER_COMMIT) ? persistDecision(batch) : local.persistDecision(batch);
@@ -159,6 +169,10 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
   let persisted: Promise<unknown> = Promise.resolve();
   let settling: Promise<void> | undefined;
   let calendarNudges = 0;
+  /** What this run's updates answered, for the API to write: held against the event log before the run closes. */
+  const answered: { records: EventRecord[]; state: BaseState }[] = [];
+  /** Set once a run of generation 9 or later has begun to close: it takes no new decision by update. */
+  let closing = false;
   // A nudge that arrived while the previous run was continuing as new is not carried: recheck once.
   let retryCalendar = input.carried !== undefined;
   // A run of generation 6 was started holding its search attributes (the API's start, continue-as-new's copy): upsert only what differs.
@@ -233,12 +247,43 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
     }
   }
 
+  /**
+   * `quiesce`, and then (runs of generation 9 on) every decision this run's updates answered is in
+   * the event log, written here if its API never wrote it: once the run has closed, its history,
+   * the only other record of such a decision, lasts only the namespace's retention, and an API that
+   * answered 503 and then stayed down (or its PostgreSQL) longer would leave the decision nowhere.
+   */
+  async function quiesceWritten(): Promise<void> {
+    // Each pass waits on an activity: a run that went on taking decisions meanwhile might never close.
+    closing = writesAnswersAtClose;
+    let checked = 0;
+    for (;;) {
+      await quiesce();
+      if (!writesAnswersAtClose || checked === answered.length) return;
+      const due = answered.slice(checked);
+      checked = answered.length;
+      const missing = new Set(await unwrittenSeqs({ baseId: current().id, seqs: due.flatMap((a) => a.records.map((r) => r.seq)) }));
+      // Each as its answer had it: its letters addressed by the base as it then was, and no batch
+      // larger than an answer Temporal has already carried.
+      for (const a of due) {
+        const unwritten = a.records.filter((r) => missing.has(r.seq));
+        if (unwritten.length) queuePersist(unwritten, a.state);
+      }
+    }
+  }
+
   /** A run of generation 4 or later sets its search attributes once a step, after all the step decided. */
   const searchable = () => {
     if (sinceGen4) syncSearchAttributes(current());
   };
 
   const answer = (sink: Sink): DecisionAnswer => ({ runId: info.runId, state: sink.state ?? current(), records: sink.records });
+  /** `answer`, for an update whose decision only the API writes. */
+  const answerToWrite = (sink: Sink): DecisionAnswer => {
+    const given = answer(sink);
+    if (given.records.length) answered.push({ records: given.records, state: given.state });
+    return given;
+  };
 
   function remember(commandId: string) {
     recent.push(commandId);
@@ -305,12 +350,15 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
       const sink = newSink();
       if (!recent.includes(cmd.commandId)) await accept(cmd, sink, calendarOf(cmd));
       await persisted;
-      return sink ? answer(sink) : toView(current(), cmd.actor);
+      return sink ? answerToWrite(sink) : toView(current(), cmd.actor);
     },
     {
       validator: (cmd) => {
         // A retry of an accepted command (same id) answers again instead of applying twice.
-        if (!recent.includes(cmd.commandId)) decideOrFail(state, cmd, admit);
+        if (recent.includes(cmd.commandId)) return;
+        // The rules first: a refusal is final whatever the run is doing (validators do not run on replay).
+        decideOrFail(state, cmd, admit);
+        if (closing) throw wf.ApplicationFailure.nonRetryable('the base is continuing as new or closing; send the decision again', RUN_CLOSING);
       },
     },
   );
@@ -348,6 +396,7 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
     opening = newSink();
     run(input.submission, opening);
     remember(input.submission.commandId);
+    if (opening?.state) answered.push({ records: opening.records, state: opening.state });
   } else {
     syncSearchAttributes(state);
   }
@@ -401,7 +450,7 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
     }
     if (continueAsNewDue() && !isTerminal(current().stage)) {
       searchable();
-      await quiesce();
+      await quiesceWritten();
       searchable(); // for what the handlers still running decided meanwhile
       await wf.continueAsNew<typeof baseWorkflow>({
         baseId: input.baseId,
@@ -413,6 +462,6 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
     }
   }
   searchable();
-  await quiesce();
+  await quiesceWritten();
   return toView(current());
 }

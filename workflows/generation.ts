@@ -14,8 +14,10 @@
  * its text storable) and under today's rules (annual reports from the host's registration).
  * Generation 8: an operator's signal is admitted only from a person, named as a token names one;
  * a calendar nudge that arrives while the main loop looks the calendar up is acted on at once.
+ * Generation 9: an operator's signal is admitted by the rules the API's requests are (`admit`); a
+ * run writes whatever its updates answered and no API wrote before it closes.
  */
-export const CODE_GENERATION = 8;
+export const CODE_GENERATION = 9;
 
 /** Whether a run was started by generation `n` or later; a run without a generation was started before 4. */
 const since = (n: number) => (generation: number | undefined) => (generation ?? 0) >= n;
@@ -57,3 +59,16 @@ export const admitsSignalsFromPeopleOnly = since(8);
  * once (generation 8). Older runs waited for the hourly recheck, as recorded.
  */
 export const takesNudgesDuringLookup = since(8);
+
+/**
+ * Whether a run admits an operator's signal by the rules a request is admitted by (generation 9):
+ * a signalled withdrawal while the recognition was being issued left a notice's number allocated
+ * and never issued. Older runs admit as they did (a signal they took must be taken again on replay).
+ */
+export const admitsSignalsAsRequests = since(9);
+
+/**
+ * Whether a run holds what its updates answered against the event log before it ends or continues
+ * as new, and writes what is missing (generation 9). Older runs closed without, as recorded.
+ */
+export const writesAnswersBeforeClosing = since(9);

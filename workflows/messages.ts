@@ -16,6 +16,12 @@ export type UpdateAnswer = DecisionAnswer | BaseView;
 
 export const isDecisionAnswer = (a: UpdateAnswer): a is DecisionAnswer => 'records' in a && 'runId' in a;
 
+/**
+ * The type of the failure with which a run that is closing (continuing as new, or ended) turns a new
+ * decision away, applying nothing: sent again, it reaches the run that follows, or the closed base.
+ */
+export const RUN_CLOSING = 'RunClosing';
+
 /** Every action of the contract, validated before it is admitted: a refusal leaves no history. */
 export const actUpdate = defineUpdate<UpdateAnswer, [PersonCommand]>('act');
 

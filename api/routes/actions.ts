@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { ACTION_RULES, ActionCommand, ActionType, Actor, authorize, BaseView, decide, DomainError, formatInstant, isTerminal, ObjectionCommand, PersonCommand, shanghaiDate, toView } from '../../domain';
+import { ACTION_RULES, ActionCommand, ActionType, Actor, authorize, BaseView, admit, DomainError, formatInstant, isTerminal, ObjectionCommand, PersonCommand, shanghaiDate, toView } from '../../domain';
 import { DecisionTarget, getBaseState } from '../../store/bases';
 import { schedulesFrom } from '../../store/calendar';
 import { stateAfterCommand } from '../../store/events';
@@ -11,7 +11,7 @@ import { jsonBody } from '../json-body';
 import { addressHashOf, checkIdempotencyKey, fingerprintOf, idFor, refuseReusedKey, sentIdempotencyKey } from '../idempotency';
 import { conflict, fromZodError } from '../problem';
 import { answerFromHistory, sendDecision } from '../record-decision';
-import { rateLimit } from '../rate-limit';
+import { rateLimitByBase } from '../rate-limit';
 import { parseAction, objectionSchema } from '../schemas/actions';
 import { Steps, stepsOf } from '../server-timing';
 import { loadDecisionTarget } from './load-base';
@@ -44,7 +44,7 @@ async function answerWithoutTemporal(deps: ApiDeps, base: DecisionTarget, cmd: A
   if (earlier) return earlier;
   const state = await getBaseState(deps.pool, base.id);
   try {
-    if (state) decide(state, cmd);
+    if (state) admit(state, cmd);
   } catch (err) {
     // The stage's refusal in the same words as every other answer from a closed base.
     if (!(err instanceof DomainError && err.code === 'ILLEGAL_STAGE')) throw err;
@@ -104,7 +104,7 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     res.json(await send(base.id, cmd, fingerprint, steps));
   });
 
-  r.post('/api/bases/:id/objections', rateLimit(deps.config.OBJECTIONS_PER_MINUTE), json, async (req, res) => {
+  r.post('/api/bases/:id/objections', rateLimitByBase(deps.config.OBJECTIONS_PER_MINUTE), json, async (req, res) => {
     const id = String(req.params.id);
     // The public has no account: the objector is named as given, the address only as a hash.
     const addressHash = addressHashOf(deps.config.jwtSecret, req.ip);

@@ -76,16 +76,17 @@ export function basesRoutes(deps: ApiDeps, gate: DependencyGate): Router {
 
   r.get('/api/bases', auth, async (req, res) => {
     const actor: Actor = req.actor!;
-    const q = listQuerySchema.safeParse(sentParams(req.query));
+    const sent = sentParams(req.query);
+    // 403 before 422, as everywhere: who may not look hears so, whatever else the query says.
+    if (!STAFF_ROLES.includes(actor.role as never) && actor.role !== 'applicant') throw forbidden('not a staff role');
+    if (actor.role === 'district_officer' && sent.district !== undefined && sent.district !== actor.district) throw forbidden('a district officer sees only its own district');
+    const q = listQuerySchema.safeParse(sent);
     if (!q.success) throw fromZodError(q.error, 'query');
     const filter = { ...q.data } as Parameters<typeof listBases>[1];
     if (actor.role === 'district_officer') {
-      if (filter.district && filter.district !== actor.district) throw forbidden('a district officer sees only its own district');
       filter.district = actor.district;
     } else if (actor.role === 'applicant') {
       filter.creditCode = actor.org;
-    } else if (!STAFF_ROLES.includes(actor.role as never)) {
-      throw forbidden('not a staff role');
     }
     const { total, states } = await listBases(deps.pool, filter);
     res.json({ items: states.map((s) => toView(s, actor)), total, page: filter.page, pageSize: filter.pageSize });

@@ -11,6 +11,7 @@ import { BaseState, currentEvaluation, standingObjections } from './state';
 import { pendingWork } from './system';
 
 type Emit = DomainEvent[];
+type Rules = (state: BaseState | undefined, cmd: Command) => Emit;
 const meta = (c: CommandMeta): CommandMeta => ({ at: c.at, actor: c.actor, commandId: c.commandId, ...(c.via ? { via: c.via } : {}) });
 
 /**
@@ -30,9 +31,12 @@ export function decide(state: BaseState | undefined, cmd: Command): Emit {
  * timer: an objection filed at or after publicity's end is refused even while the timer that
  * closes it has not run yet (a worker busy or down at 24:00). Checked on admission (the update's
  * validator) and not in `decide`, which replays accepted commands: a history that took a late
- * objection before this rule existed replays as it was. So is a withdrawal while the recognition
- * is being issued (publicity over, no objection standing, the notice's number being allocated), and
- * a site inspection or party meeting dated after today.
+ * objection before this rule existed replays as it was. So are a withdrawal once publicity has
+ * ended unopposed (the notice's number may be being allocated), a rectification report once the
+ * period is over, and a site inspection or party meeting dated after today. Since generation 9 an
+ * operator's signal is admitted by these rules too, and a signal's admission IS replayed: a change
+ * here that would take a signal these rules refuse must be gated by generation, as
+ * `admitSignalledAsBefore` is.
  */
 export function admit(state: BaseState | undefined, cmd: Command): Emit {
   const endsAt = state?.publicity?.endsAt;
@@ -50,10 +54,27 @@ export function admit(state: BaseState | undefined, cmd: Command): Emit {
   }
   if (dated.length) throw invalid(`${cmd.type}: not possible for this base`, dated);
   // After the stage's and the caller's checks, so that a refusal says 403 or 422 first.
-  if (cmd.type === 'withdraw' && state && isBeingRecognised(state)) {
-    throw new DomainError('ILLEGAL_STAGE', 'publicity has ended with no objection standing: the base is being recognised', { stage: state.stage, allowedActions: allowedActions(state, cmd.actor) });
-  }
+  if (state) refuseAfterDeadline(state, cmd);
   return events;
+}
+
+/**
+ * What a command stamped at or after a window's end may no longer do, though the timer that closes
+ * the window has not run yet: withdraw a base whose publicity ended unopposed (it is as good as
+ * recognised), or send a report for a rectification period that is over (the re-evaluation is due).
+ */
+function refuseAfterDeadline(state: BaseState, cmd: Command): void {
+  const at = Date.parse(cmd.at);
+  const stillOnOffer = () => allowedActions(state, cmd.actor).filter((t) => t !== cmd.type);
+  const endsAt = state.publicity?.endsAt;
+  const unopposedEnd = state.stage === 'publicity' && !!endsAt && at >= Date.parse(endsAt) && standingObjections(state).length === 0;
+  if (cmd.type === 'withdraw' && (isBeingRecognised(state) || unopposedEnd)) {
+    throw new DomainError('ILLEGAL_STAGE', 'publicity has ended with no objection standing: the base is being recognised', { stage: state.stage, allowedActions: stillOnOffer() });
+  }
+  const dueAt = state.rectification?.dueAt;
+  if (cmd.type === 'submit_rectification_report' && state.stage === 'rectification' && dueAt && at >= Date.parse(dueAt)) {
+    throw new DomainError('ILLEGAL_STAGE', `the rectification period ended at ${dueAt}; the re-evaluation follows`, { stage: state.stage, allowedActions: stillOnOffer() });
+  }
 }
 
 /**
@@ -75,10 +96,10 @@ function proceedingDateProblems(cmd: Command): FieldProblem[] {
  * instant, or text PostgreSQL cannot store, would be accepted and then fail every task or write
  * after it, so they are refused here as the API's schemas refuse them.
  */
-export function admitSignalled(state: BaseState | undefined, cmd: Command): Emit {
+export function admitSignalled(state: BaseState | undefined, cmd: Command, rules: Rules = decide): Emit {
   if (!isIsoInstant(cmd.at)) throw invalid('a signalled command carries `at` as an ISO-8601 instant, or none', [{ path: 'at', message: 'an instant with offset' }]);
   if (!allStorable(cmd)) throw invalid(`a signalled command ${STORABLE}`, [{ path: '(body)', message: STORABLE }]);
-  return decide(state, cmd);
+  return rules(state, cmd);
 }
 
 /**
@@ -86,7 +107,7 @@ export function admitSignalled(state: BaseState | undefined, cmd: Command): Emit
  * on): signed as the system, an operator could close a window before its time (the trail would
  * show the timer's step), and an actor without a name is one no write can store.
  */
-export function admitSignalledFromPeople(state: BaseState | undefined, cmd: Command): Emit {
+export function admitSignalledFromPeople(state: BaseState | undefined, cmd: Command, rules: Rules = decide): Emit {
   const a = (cmd.actor ?? {}) as Partial<Record<'sub' | 'name' | 'role', unknown>>;
   const named = (v: unknown) => typeof v === 'string' && v.trim().length > 0;
   const roles: readonly string[] = cmd.type === 'file_objection' ? [...ROLES, 'public'] : ROLES;
@@ -96,8 +117,16 @@ export function admitSignalledFromPeople(state: BaseState | undefined, cmd: Comm
     ...(roles.includes(String(a.role)) ? [] : [{ path: 'actor.role', message: `one of ${roles.join(', ')}` }]),
   ];
   if (problems.length) throw invalid('a signalled command is sent by a person, named as a token names one', problems);
-  return admitSignalled(state, cmd);
+  return admitSignalled(state, cmd, rules);
 }
+
+/**
+ * `admitSignalledFromPeople` under the rules the API's requests are admitted by (runs of generation 9
+ * on): a signalled withdrawal while the recognition was being issued left the notice's number
+ * allocated and never issued, and a signalled objection stamped after publicity's end, taken before
+ * the timer ran, kept an unopposed base from recognition; `admit` refuses both to a request.
+ */
+export const admitSignalledAsRequests = (state: BaseState | undefined, cmd: Command): Emit => admitSignalledFromPeople(state, cmd, admit);
 
 /**
  * A signal as runs of generation 6 and earlier admitted it, kept for their replay: `decide` alone,

@@ -24,6 +24,11 @@ export function notificationsFor(r: EventRecord, s: BaseState): Notification[] {
       return to([district], '新的国际科技合作基地申报', `${name}已提交郑州市国际科技合作基地申报，请${districtName(s.application.applicant.district) ?? ''}科技主管部门审核。`);
     case 'Returned':
       return to([applicant], '申报材料被退回修改', `您单位的合作基地申报已被退回，原因：${e.reason}。请修改后重新提交。`);
+    case 'Resubmitted':
+      return to([district], '退回修改的申报已重新提交', `${name}已按要求修改并重新提交郑州市国际科技合作基地申报，请${districtName(s.application.applicant.district) ?? ''}科技主管部门审核。`);
+    case 'Withdrawn':
+      // The bureau hears of it only once the district had sent the application on (a base in publicity: its notice comes down).
+      return to(s.recommendation ? [district, bureau] : [district], '申报已撤回', `${name}已撤回郑州市国际科技合作基地申报${e.reason ? `，原因：${e.reason}` : ''}。`);
     case 'Recommended':
       return to([applicant, bureau], '申报已获推荐', `${name}的合作基地申报已由区县（开发区）科技主管部门推荐至市科技局。`);
     case 'Declined':

@@ -5,6 +5,7 @@ export const POLICY_2021: Policy = {
   version: '2021',
   source: '郑科规〔2021〕3号《郑州市国际科技合作基地认定和管理办法》',
   published: true,
+  inForceUntil: '2024-12-31',
   minYearsRegistered: 3,
   requiredMaterials: MATERIAL_KINDS,
   requiredClauses: AGREEMENT_CLAUSES,

@@ -10,5 +10,6 @@ export const POLICY_EXAMPLE_7WD: Policy = {
   version: 'example-7wd',
   source: '示例修订版（非正式文件）：公示期7个工作日',
   published: false,
+  inForceUntil: undefined,
   publicityWorkingDays: 7,
 };

@@ -20,3 +20,13 @@ export function policyOf(version: string): Policy {
   if (!policy) throw new RangeError(`unknown policy version ${version}`);
   return policy;
 }
+
+/**
+ * Why new bases opened today under this version may not be judged by measures in force, if so:
+ * the measures say when they lapse, and only the bureau can say what replaced them.
+ */
+export function lapseOf(version: string, today: string): string | undefined {
+  const { inForceUntil, source } = policyOf(version);
+  if (!inForceUntil || today <= inForceUntil) return undefined;
+  return `${source} were in force until ${inForceUntil}; new bases are still judged by them (POLICY_VERSION=${version}) until a successor is added to domain/policy/ and chosen`;
+}

@@ -20,6 +20,8 @@ export interface Policy {
   source: string;
   /** An issue of the measures the bureau published; an illustration is not, and production refuses it. */
   published: boolean;
+  /** The last day the measures say they are in force (Art. 16), if they say one. */
+  inForceUntil?: string;
   minYearsRegistered: number;
   requiredMaterials: readonly MaterialKind[];
   requiredClauses: readonly AgreementClause[];

@@ -1,4 +1,4 @@
-import { Actor, toPublicNotice, toView, admit, admitSignalled, admitSignalledAsBefore, admitSignalledFromPeople, applyEvents, BaseState, Command, decide, DomainError, pendingWork, nextDeadline, allowedActions, notificationsFor } from '../../domain';
+import { Actor, toPublicNotice, toView, admit, admitSignalled, admitSignalledAsBefore, admitSignalledAsRequests, admitSignalledFromPeople, applyEvents, BaseState, Command, decide, DomainError, pendingWork, nextDeadline, allowedActions, notificationsFor } from '../../domain';
 import { actors, application, CODE, OTHER_CODE } from './fixtures';
 
 // Given the commands a base has lived through, when one more arrives, then these events (or
@@ -260,6 +260,25 @@ describe('the dates of the proceedings a decision records', () => {
   });
 });
 
+describe('letters on the way to the bureau', () => {
+  const lettersOf = (s: BaseState, c: Command) => {
+    const { state, records } = applyEvents(s, when(s, c));
+    return records.flatMap((r) => notificationsFor(r, state!)).map((l) => [l.recipient.kind, l.subject, l.body]);
+  };
+  test('a resubmission is put before the district again', () => {
+    const returned = given(submitted(), cmd(actors.district, { type: 'return', reason: '材料不全' }));
+    expect(lettersOf(returned, cmd(actors.applicant, { type: 'resubmit', application: application() }))).toEqual([['district', '退回修改的申报已重新提交', expect.stringContaining('金水区科技主管部门审核')]]);
+  });
+  test('a withdrawal tells the district, and the bureau once the district had sent it on', () => {
+    const withdraw = cmd(actors.applicant, { type: 'withdraw', reason: '合作调整' });
+    expect(lettersOf(given(submitted()), withdraw).map(([to]) => to)).toEqual(['district']);
+    expect(lettersOf(inPublicity(), withdraw)).toEqual([
+      ['district', '申报已撤回', expect.stringContaining('已撤回郑州市国际科技合作基地申报，原因：合作调整。')],
+      ['bureau', '申报已撤回', expect.stringContaining('原因：合作调整')],
+    ]);
+  });
+});
+
 describe('publicity over with no objection standing', () => {
   test('the base is being recognised: withdrawal is no longer offered, and refused on admission', () => {
     const s = given(submitted(), act.recommend(), act.review(), act.conclude(), act.approve(), act.schedule(), act.close());
@@ -270,6 +289,37 @@ describe('publicity over with no objection standing', () => {
     // Taken before this rule, such a withdrawal stands in histories and replays as it was.
     expect(decide(s, withdraw).map((e) => e.type)).toEqual(['Withdrawn']);
     expect(() => admit(s, cmd(actors.otherApplicant, { type: 'withdraw' }))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+  });
+  test('a withdrawal stamped at or after the end is refused though the timer that closes the window has not run; one before it is taken', () => {
+    const s = inPublicity();
+    const withdraw = (at: string) => cmd(actors.applicant, { type: 'withdraw', reason: '合作调整' }, at);
+    expect(admit(s, withdraw('2026-12-04T23:59:59.999+08:00')).map((e) => e.type)).toEqual(['Withdrawn']);
+    expect(() => admit(s, withdraw('2026-12-05T00:00:00.000+08:00'))).toThrow(expect.objectContaining({ code: 'ILLEGAL_STAGE', details: { stage: 'publicity', allowedActions: [] } }));
+    // With an objection standing the window goes to its review, where the applicant may still withdraw.
+    const opposed = given(submitted(), act.recommend(), act.review(), act.conclude(), act.approve(), act.schedule(), act.object());
+    expect(admit(opposed, withdraw('2026-12-05T00:00:00.000+08:00')).map((e) => e.type)).toEqual(['Withdrawn']);
+  });
+  test('an operator\'s signal is admitted by the same rules since generation 9: no withdrawal while the notice is being issued', () => {
+    const s = given(submitted(), act.recommend(), act.review(), act.conclude(), act.approve(), act.schedule(), act.close());
+    const withdraw = cmd(actors.applicant, { type: 'withdraw', reason: '合作调整' });
+    expect(admitSignalledFromPeople(s, withdraw).map((e) => e.type)).toEqual(['Withdrawn']);
+    expect(() => admitSignalledAsRequests(s, withdraw)).toThrow(expect.objectContaining({ code: 'ILLEGAL_STAGE', message: expect.stringContaining('being recognised') }));
+    const late = act.object('o9', '2026-12-05T00:00:00.000+08:00');
+    expect(() => admitSignalledAsRequests(inPublicity(), late)).toThrow(expect.objectContaining({ code: 'ILLEGAL_STAGE', message: expect.stringContaining('publicity ended') }));
+    // The person checks still come first.
+    expect(() => admitSignalledAsRequests(s, cmd(actors.system, { type: 'close_publicity' }))).toThrow(expect.objectContaining({ code: 'INVALID' }));
+  });
+});
+
+describe('a rectification period that is over', () => {
+  test('takes no more rectification reports, though the timer that ends it has not run', () => {
+    const s = given(...commandsToCertified(), act.startEvaluation(), act.rate('unqualified'));
+    const report = (at: string) => cmd(actors.applicant, { type: 'submit_rectification_report', summary: '已整改' }, at);
+    expect(admit(s, report('2028-06-01T09:29:59.999+08:00')).map((e) => e.type)).toEqual(['RectificationReportSubmitted']);
+    expect(() => admit(s, report('2028-06-01T09:30:00.000+08:00'))).toThrow(
+      expect.objectContaining({ code: 'ILLEGAL_STAGE', message: expect.stringContaining('rectification period ended at 2028-06-01T09:30:00.000+08:00'), details: { stage: 'rectification', allowedActions: ['submit_annual_report'] } }),
+    );
+    expect(decide(s, report('2028-06-01T09:30:00.000+08:00')).map((e) => e.type)).toEqual(['RectificationReportSubmitted']);
   });
 });
 

@@ -1,4 +1,5 @@
 import { creditCodeProblem, eligibilityProblems, MATERIAL_KINDS, POLICY_2021_FOR_TESTS, withCheckCharacter } from './fixtures';
+import { lapseOf } from '../../domain';
 
 const VALID = withCheckCharacter('91410100MA45K0L3X');
 
@@ -44,5 +45,14 @@ describe('Art. 7 at the day of application', () => {
     const problems = check({ materials: application().materials.filter((m: { kind: string }) => m.kind !== kind) });
     expect(problems.map((p) => p.path)).toEqual(['materials']);
     expect(problems[0].message).toContain(kind);
+  });
+});
+
+describe('the measures in force', () => {
+  test('the 2021 measures lapsed after 2024-12-31 (Art. 16): an API opening bases under them says so', () => {
+    expect(lapseOf('2021', '2024-12-31')).toBeUndefined();
+    expect(lapseOf('2021', '2025-01-01')).toContain('were in force until 2024-12-31');
+    // An illustration names no end.
+    expect(lapseOf('example-7wd', '2030-01-01')).toBeUndefined();
   });
 });

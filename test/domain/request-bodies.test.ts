@@ -14,7 +14,7 @@ describe('optional text left empty', () => {
     for (const empty of ['', null]) {
       const r = parseAction({ type, ...rest, [field]: empty });
       expect(r.success).toBe(true);
-      expect(r.data).not.toHaveProperty(field, expect.anything());
+      expect((r.data as Record<string, unknown> | undefined)?.[field]).toBeUndefined();
     }
   });
 
@@ -43,5 +43,17 @@ describe("the foreign partner's country", () => {
   });
   test('mainland China is no foreign partner', () => {
     expect(messages(withCountry('cn'))).toEqual([['foreignPartner.country', 'the partner must be from outside mainland China']]);
+  });
+});
+
+describe('an evaluation round', () => {
+  test('is named as the bureau names it: a year, a number or words, and is kept as text', () => {
+    for (const [round, kept] of [[2026, '2026'], [1, '1'], ['2026年度', '2026年度']] as const) {
+      const r = parseAction({ type: 'start_evaluation', round });
+      expect([r.success, (r.data as { round?: string } | undefined)?.round]).toEqual([true, kept]);
+    }
+  });
+  test('is not zero, negative, fractional or empty', () => {
+    for (const round of [0, -1, 1.5, '']) expect([round, parseAction({ type: 'start_evaluation', round }).success]).toEqual([round, false]);
   });
 });

@@ -27,11 +27,18 @@ test.each([
     'an update its run ended before answering',
     new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.create({ message: 'Workflow Update failed because the Workflow completed before the Update completed.' })),
   ],
+  // Its route tells a closed base's stage when it can read it; here it could not: not a 500.
+  ['an update cancelled as its run closed', new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.create({ type: 'CanceledUpdate' }))],
 ])('%s: 503 that the decision may have been applied', (_name, err) => {
   const p = temporalProblem(err)!;
   expect([p.status, p.extra.applied]).toEqual([503, 'unknown']);
   expect(p.detail).toMatch(/same Idempotency-Key/);
   expect(isTransientRefusal(err)).toBe(false);
+});
+
+test('a base whose run had ended before the call reached it: 503, nothing applied, and no stage made up', () => {
+  const p = temporalProblem(grpc(5, 'workflow execution already completed'))!;
+  expect([p.status, p.extra.applied, 'stage' in p.extra]).toEqual([503, false, false]);
 });
 
 test('a busy server: 503, nothing applied', () => {
@@ -46,6 +53,7 @@ test('a namespace where no worker has yet registered the search attributes a bas
 test.each([
   ['a failed workflow task', grpc(9, 'Unable to perform workflow execution update due to Workflow Task in failed state.'), 'warn', 'the workflow task failed; the update is sent again'],
   ['a busy workflow', new WorkflowUpdateFailedError('not taken up', ApplicationFailure.create({ type: 'UnprocessedUpdate' })), 'info', 'the workflow was busy; the update is sent again'],
+  ['a run closing to continue as new', new WorkflowUpdateFailedError('turned away', ApplicationFailure.create({ type: 'RunClosing', nonRetryable: true })), 'info', 'the workflow was busy; the update is sent again'],
 ])('%s: the decision is sent again and answered, and the log names the base', async (_name, refusal, level, msg) => {
   const logged: unknown[][] = [];
   let sends = 0;
@@ -75,4 +83,9 @@ test.each([
 
 test('a constraint PostgreSQL holds to is not taken for it being down', () => {
   expect(postgresProblem(Object.assign(new Error('violates check constraint'), { code: '23514' }))).toBeUndefined();
+});
+
+test('a run closing turned the decision away: if the deadline passes, a 503 that nothing was applied', () => {
+  const p = temporalProblem(new WorkflowUpdateFailedError('turned away', ApplicationFailure.create({ type: 'RunClosing', nonRetryable: true })))!;
+  expect([p.status, p.extra.applied]).toEqual([503, false]);
 });

@@ -102,6 +102,11 @@ test('a retry of the decision that closed a base answers as that decision did', 
   expect(again).toMatchObject({ status: 200, body: first.body });
   // Refused from the table, in the words a refusal by the workflow's end has (outstanding.e2e).
   expect(other.body).toMatchObject({ status: 409, stage: 'rejected', detail: 'the base is rejected', allowedActions: [] });
+  // A body the rules refuse is 422 before the closed stage's 409 here too: a meeting next year is a bad date whatever the stage.
+  const nextYear = `${new Date().getFullYear() + 1}-06-01`;
+  const dated = await http.act(b.id, staff.leader(), 'approve_candidate', { meeting: { date: nextYear, minutes: '纪要' } });
+  expect([dated.status, dated.body.errors]).toEqual([422, [{ path: 'meeting.date', message: expect.stringContaining('not after today') }]]);
+  expect((await http.act(b.id, staff.leader(), 'approve_candidate', { meeting: { date: '2026-01-05', minutes: '纪要' } })).status).toBe(409);
   expect((await eventTypes(b.id)).map((e) => e.type)).toEqual(['Submitted', 'Declined']);
 });
 

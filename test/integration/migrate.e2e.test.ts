@@ -17,8 +17,15 @@ test("a process that finds another migrating waits for it, past its pool's own d
     await other.query('BEGIN');
     await other.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     const waiting = migrate(pool);
+    let settled = false;
+    waiting.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     // The other process's migration outlasts the waiting one's query deadline threefold.
     await new Promise((r) => setTimeout(r, 1500));
+    // Still waiting behind the lock: it neither went ahead nor gave up.
+    expect(settled).toBe(false);
     await other.query('COMMIT');
     await expect(waiting).resolves.toBeUndefined();
     const { rows } = await pool.query("SELECT to_regclass('request_keys') IS NOT NULL AS made");

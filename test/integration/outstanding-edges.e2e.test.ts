@@ -1,5 +1,6 @@
 import { Client, WorkflowUpdateStage } from '@temporalio/client';
 import { idFor } from '../../api/idempotency';
+import { isUnprocessedUpdate } from '../../api/dependency-errors';
 import { formatInstant, PersonCommand } from '../../domain';
 import { workflowIdOf } from '../../workflows/ids';
 import { actUpdate } from '../../workflows/messages';
@@ -18,9 +19,10 @@ let http: HttpClient;
 let temporal: Client;
 beforeAll(async () => {
   // Runs continue as new after 20 events; a decision is outstanding after 2 × 2 s, and the sweep
-  // looks every 300 ms, giving up after 3 s on a decision Temporal has no trace of.
+  // looks every 300 ms, giving up after 3 s on a decision Temporal has no trace of. At `info` the
+  // API's log shows an update sent again.
   stack = await startStack('outstanding-edges', {
-    env: { CONTINUE_AS_NEW_AFTER_EVENTS: '20', REQUEST_TIMEOUT_MS: '2000', OUTSTANDING_SWEEP_MS: '300', OUTSTANDING_GIVE_UP_MS: '3000' },
+    env: { CONTINUE_AS_NEW_AFTER_EVENTS: '20', REQUEST_TIMEOUT_MS: '2000', OUTSTANDING_SWEEP_MS: '300', OUTSTANDING_GIVE_UP_MS: '3000', LOG_LEVEL: 'info' },
   });
   http = client(stack.url);
   temporal = await temporalClient();
@@ -56,11 +58,47 @@ test('a resend of a decision never written, after the base continued as new, is 
   }
 
   const resend = await http.act(b.id, staff.district(), 'recommend', { comment: '推荐' }, { 'idempotency-key': key });
-  expect([resend.status, resend.body.stage]).toEqual([200, 'expert_review']);
+  // As the recommendation left the base: none of the reviews after it.
+  expect([resend.status, resend.body.stage, resend.body.reviewCount]).toEqual([200, 'expert_review', 0]);
   const events = (await stack.pool.query('SELECT type, command_id FROM base_events WHERE base_id = $1 ORDER BY seq', [b.id])).rows;
   expect(events.filter((e) => e.type === 'Recommended')).toEqual([{ type: 'Recommended', command_id: commandId }]);
   expect(events.filter((e) => e.type === 'ReviewRecorded')).toHaveLength(expert);
   expect(await owed(b.id)).toBe(0);
+});
+
+test('decisions a run answered that no API wrote, nothing owed for them, are written by the run before it continues as new, and before it ends', async () => {
+  const b = await submit(http);
+  const handle = temporal.workflow.getHandle(workflowIdOf(b.id));
+  const firstRun = (await handle.describe()).runId;
+  // Every API that sent these died before writing (or even noting) them: only the history has them.
+  const behind = async (commandId: string, body: Record<string, unknown>, actor: Record<string, string>): Promise<{ runId: string; records: { seq: number }[] }> => {
+    for (;;) {
+      try {
+        return (await handle.executeUpdate(actUpdate, { args: [{ ...body, actor, at: formatInstant(Date.now()), commandId } as unknown as PersonCommand], updateId: commandId })) as never;
+      } catch (err) {
+        // A run closing turns new decisions away, as the API's gateway knows to send them again.
+        if (!isUnprocessedUpdate(err)) throw err;
+      }
+    }
+  };
+  const answers = [await behind(`lost-recommend-${b.id}`, { type: 'recommend', comment: '推荐' }, district)];
+  for (let n = 1; (await handle.describe()).runId === firstRun; n++) {
+    expect(n).toBeLessThan(12);
+    answers.push(await behind(`lost-review-${b.id}-${n}`, { type: 'record_review', score: 80 }, { sub: `expert-${n}`, name: `专家${n}`, role: 'expert' }));
+  }
+  const seqsOf = (list: typeof answers) => list.flatMap((a) => a.records.map((r) => r.seq));
+  const byFirst = seqsOf(answers.filter((a) => a.runId === firstRun));
+  const byNext = seqsOf(answers.filter((a) => a.runId !== firstRun));
+  const stored = async () => (await stack.pool.query('SELECT seq FROM base_events WHERE base_id = $1 ORDER BY seq', [b.id])).rows.map((r) => r.seq as number);
+  expect(await stored()).toEqual([1, ...byFirst]);
+  expect(await owed(b.id)).toBe(0);
+
+  // The base ends by its applicant's withdrawal, sent behind the API too: the last run writes what it answered before it ends.
+  const applicant = { sub: `app-${b.app.applicant.creditCode}`, name: '申报单位', role: 'applicant', org: b.app.applicant.creditCode };
+  const withdrawn = await behind(`lost-withdraw-${b.id}`, { type: 'withdraw', reason: '合作调整' }, applicant);
+  await until('the base ended', async () => (await handle.describe()).status.name, (s) => s === 'COMPLETED', 20_000);
+  expect(await stored()).toEqual([1, ...byFirst, ...byNext, ...seqsOf([withdrawn])]);
+  expect((await http.get(`/api/bases/${b.id}`, staff.officer())).body.stage).toBe('withdrawn');
 });
 
 test('a row the sweep cannot finish does not hold back the rows claimed after it', async () => {
@@ -84,6 +122,22 @@ test('a row the sweep cannot finish does not hold back the rows claimed after it
   } finally {
     await allow();
   }
+});
+
+test('a decision applied whose write PostgreSQL refuses is answered 503 "applied unknown", kept, and written by a resend once it can be', async () => {
+  const b = await submit(http);
+  const allow = await refuseInserts(stack.pool, 'base_events', b.id);
+  const key = { 'idempotency-key': `refused-write-${b.id}` };
+  try {
+    const refused = await http.act(b.id, staff.district(), 'recommend', { comment: '推荐' }, key);
+    expect([refused.status, refused.body.applied, refused.headers.get('retry-after')]).toEqual([503, 'unknown', expect.stringMatching(/^\d+$/)]);
+    expect([await eventsOf(b.id), await owed(b.id)]).toEqual([['Submitted'], 1]);
+  } finally {
+    await allow();
+  }
+  const again = await http.act(b.id, staff.district(), 'recommend', { comment: '推荐' }, key);
+  expect([again.status, again.body.stage]).toEqual([200, 'expert_review']);
+  expect([await eventsOf(b.id), await owed(b.id)]).toEqual([['Submitted', 'Recommended'], 0]);
 });
 
 test('a decision accepted and not yet answered (its handler waits for an earlier write) is waited for, then written', async () => {
@@ -112,7 +166,7 @@ test('a decision accepted and not yet answered (its handler waits for an earlier
   expect(await until('the row settled', () => owed(b.id), (n) => n === 0)).toBe(0);
 });
 
-test('decisions that arrive while the run waits for a write before continuing as new are answered, written and carried', async () => {
+test('decisions that arrive while the run waits for a write before continuing as new are answered (by the run that follows), written and carried', async () => {
   const b = await submit(http);
   await step(http, b, staff.district(), 'recommend', {}, 'expert_review');
   const handle = temporal.workflow.getHandle(workflowIdOf(b.id));
@@ -133,12 +187,14 @@ test('decisions that arrive while the run waits for a write before continuing as
       await taskDone();
     }
     expect((await handle.describe()).runId).toBe(firstRun);
-    // Meanwhile one more operator's review, and an expert's through the API.
+    // Meanwhile one more operator's review, and an expert's through the API, which the closing run
+    // turns away (RunClosing) and the API sends again until the run that follows takes it.
     await handle.signal('act', { type: 'record_review', score: 75, actor: opsExpert(++signalled) });
     review = http.act(b.id, staff.expert(1), 'record_review', { score: 80 });
     await until('the review on its way', () => owed(b.id), (n) => n === 1, 10_000);
     await taskDone();
-    await new Promise((r) => setTimeout(r, 300));
+    const resent = (lines: string[]) => lines.some((l) => l.includes('the update is sent again') && l.includes(workflowIdOf(b.id)));
+    await until('the review turned away by the closing run', async () => loggedLines(stack, 'api'), resent, 10_000);
   } finally {
     await locker.query('ROLLBACK');
     locker.release();

@@ -111,9 +111,9 @@ test('in a namespace no worker has yet registered the search attributes in, a su
     const taken = await send();
     expect([taken.status, taken.body.stage, taken.body.id]).toEqual([201, 'district_review', baseId]);
     expect(await listed(`BaseStage='district_review'`, there)).toEqual([workflowIdOf(taken.body.id)]);
-    const registered = loggedLines(fresh, 'worker')
-      .filter((l) => l.includes('search attributes registered'))
-      .map((l) => JSON.parse(l));
+    // A line reaches the log's file a moment after it is written.
+    const registeredLines = () => loggedLines(fresh, 'worker').filter((l) => l.includes('search attributes registered'));
+    const registered = (await until('the registration logged', async () => registeredLines(), (l) => l.length > 0)).map((l) => JSON.parse(l));
     expect(registered).toEqual([expect.objectContaining({ namespace, names: expect.arrayContaining(Object.values(SEARCH_ATTRIBUTES).map((k) => k.name)) })]);
   } finally {
     await fresh.stop();

@@ -15,6 +15,7 @@ import { temporalClient } from '../support/temporal';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { idFor } from '../../api/idempotency';
 import { workflowIdOf } from '../../workflows/ids';
+import { ACROSS_BASES } from '../../api/rate-limit';
 
 // The limits and defences of the contract, each at its boundary: what is just allowed passes,
 // what is just over is refused with the status the contract names, and changes nothing.
@@ -111,10 +112,12 @@ describe('query strings and path parameters', () => {
 });
 
 describe('the public objection form', () => {
-  test(`takes ${PER_MINUTE} a minute from one address, then 429 with Retry-After; another address is not held back`, async () => {
+  test(`takes ${PER_MINUTE} a minute from one address on one base, then 429 with Retry-After; another address, or another base, is not held back`, async () => {
     const b = await submit(http);
     await toPublicity(http, b);
-    const object = (from: string) => http.call('POST', `/api/bases/${b.id}/objections`, { body: { name: '赵六', contact: '13700000000', reason: '数据不实' }, headers: { 'x-forwarded-for': from } });
+    const other = await submit(http);
+    await toPublicity(http, other);
+    const object = (from: string, id = b.id) => http.call('POST', `/api/bases/${id}/objections`, { body: { name: '赵六', contact: '13700000000', reason: '数据不实' }, headers: { 'x-forwarded-for': from } });
     const first = [];
     for (let i = 0; i < PER_MINUTE; i++) first.push((await object('203.0.113.7')).status);
     expect(first).toEqual(Array(PER_MINUTE).fill(201));
@@ -123,8 +126,18 @@ describe('the public objection form', () => {
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(limited.body).toMatchObject({ type: 'urn:zz-coop-bases:problem:rate-limited', status: 429 });
     expect((await object('198.51.100.9')).status).toBe(201);
+    expect((await object('203.0.113.7', other.id)).status).toBe(201);
     const view = await http.get(`/api/bases/${b.id}`, staff.officer());
     expect(view.body.publicity.objections).toHaveLength(PER_MINUTE + 1);
+  });
+
+  test(`counts a client across all bases too, at ${ACROSS_BASES} times one base's limit: ids made up one by one do not escape it`, async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i <= PER_MINUTE * ACROSS_BASES; i++) {
+      const r = await http.call('POST', `/api/bases/made-up-${i}/objections`, { body: { name: '赵六', contact: '13700000000', reason: '数据不实' }, headers: { 'x-forwarded-for': '203.0.113.99' } });
+      statuses.push(r.status);
+    }
+    expect(statuses).toEqual([...Array(PER_MINUTE * ACROSS_BASES).fill(404), 429]);
   });
 
   test('believes X-Forwarded-For only from the proxies TRUST_PROXY names', async () => {

@@ -208,6 +208,9 @@ describe('reading', () => {
     const theirs = await http.get('/api/bases?pageSize=100', staff.district('410102'));
     expect(theirs.body.items.map((i: any) => i.id)).toEqual([elsewhere.id]);
     expect((await http.get('/api/bases?district=410102', staff.district('410105'))).status).toBe(403);
+    // 403 before 422: another district's list is refused whatever else the query gets wrong.
+    expect((await http.get('/api/bases?district=410102&pageSize=500', staff.district('410105'))).status).toBe(403);
+    expect((await http.get('/api/bases?district=410105&pageSize=500', staff.district('410105'))).status).toBe(422);
     const all = await http.get('/api/bases?pageSize=100', staff.officer());
     expect(all.body.items.map((i: any) => i.id)).toEqual(expect.arrayContaining([elsewhere.id, bases.districtReview.id]));
   });
@@ -279,8 +282,8 @@ describe('tokens', () => {
 });
 
 test('every refusal is logged as one JSON line naming the caller and the reason', async () => {
-  const b = bases.districtReview;
-  // Earlier tests were refused the same way: only lines logged from here on are these requests'.
+  // A base of its own: earlier tests were refused the same way, and a line of theirs may land late.
+  const b = await submit(http);
   const earlier = loggedLines(stack, 'api').length;
   expect((await http.act(b.id, staff.district('410102'), 'recommend', {})).status).toBe(403);
   expect((await http.act(b.id, 'not.a.token', 'recommend', {})).status).toBe(401);
@@ -299,7 +302,7 @@ test('every refusal is logged as one JSON line naming the caller and the reason'
   const refusals = await until(
     'both refusals logged',
     refusalsLogged,
-    (r) => r.some((l) => l.status === 403 && l.path === `/api/bases/${b.id}/actions`) && r.some((l) => l.status === 401 && l.reason === 'malformed token'),
+    (r) => r.some((l) => l.status === 403 && l.path === `/api/bases/${b.id}/actions`) && r.some((l) => l.status === 401 && l.path === `/api/bases/${b.id}/actions`),
     10_000,
     100,
   );
@@ -313,7 +316,7 @@ test('every refusal is logged as one JSON line naming the caller and the reason'
       caller: { sub: 'district-410102', role: 'district_officer', district: '410102' },
     }),
   );
-  expect(refusals).toContainEqual(expect.objectContaining({ status: 401, reason: 'malformed token', caller: { ip: expect.any(String) } }));
+  expect(refusals).toContainEqual(expect.objectContaining({ status: 401, path: `/api/bases/${b.id}/actions`, reason: 'malformed token', caller: { ip: expect.any(String) } }));
 });
 
 test('an applicant cannot apply in another organisation’s name', async () => {

@@ -1,5 +1,6 @@
 import { client, HttpClient, INDICATORS, staff, thisYear, today } from './http';
 import { rate, step, submit, TestBase, toCertified, toPublicity } from './journeys';
+import { until } from './poll';
 
 /** A stack's HTTP client and the way to take the current year's holiday schedule away. */
 export interface PathContext {
@@ -10,6 +11,8 @@ export interface PathContext {
   dropCalendarYear(year: number): Promise<void>;
   /** Sends a base's workflow the operators' `act` signal, as `temporal workflow signal --name act` does, and waits for it to be taken. */
   signal(baseId: string, command: object): Promise<void>;
+  /** Sends a decision by update straight to Temporal, as an API that then died before writing it had: only the history holds it. */
+  behind(baseId: string, command: object): Promise<void>;
 }
 
 const officer = staff.officer;
@@ -136,6 +139,28 @@ export const PATHS: Record<string, { ends: string; drive(c: PathContext): Promis
       await signal(b.id, { type: 'recommend', comment: '推荐', actor: ops('410102') });
       await signal(b.id, { type: 'recommend', comment: '经电话确认', actor: ops(b.app.applicant.district) });
       await http.waitStage(b.id, officer(), 'expert_review');
+      // A review taken; a conclusion citing an inspection next year, refused since generation 9 as the API
+      // refuses it; a second review, taken only if the conclusion was not (it would end the review).
+      const expert = (n: number) => ({ sub: `ops-expert-${n}`, name: `值班专家${n}`, role: 'expert' });
+      await signal(b.id, { type: 'record_review', score: 75, actor: expert(1) });
+      await signal(b.id, { type: 'conclude_review', passed: true, siteInspection: { date: `${thisYear() + 1}-06-01`, summary: '属实' }, actor: { sub: 'ops-2', name: '值班运维', role: 'bureau_officer' } });
+      await signal(b.id, { type: 'record_review', score: 80, actor: expert(2) });
+      // Written in the order taken: once the second review is read back, so is everything before it.
+      const view = await until('both reviews written', async () => (await http.get(`/api/bases/${b.id}`, officer())).body, (v) => v.reviewCount === 2);
+      // Only the fourth recommendation says so: a refused one taken instead would have left its own comment.
+      expect([view.recommendation?.comment, view.conclusion]).toEqual(['经电话确认', null]);
+      return b;
+    },
+  },
+  answered_never_written: {
+    ends: 'withdrawn',
+    async drive({ http, behind }) {
+      const b = await submit(http);
+      const applicant = { sub: `app-${b.app.applicant.creditCode}`, name: '申报单位', role: 'applicant', org: b.app.applicant.creditCode };
+      // Three decisions whose APIs died before writing them; the run writes them itself as it ends.
+      await behind(b.id, { type: 'recommend', comment: '推荐', actor: { sub: 'district-410105', name: '区县科技局经办人', role: 'district_officer', district: b.app.applicant.district } });
+      await behind(b.id, { type: 'record_review', score: 82, actor: { sub: 'expert-1', name: '专家1', role: 'expert' } });
+      await behind(b.id, { type: 'withdraw', reason: '合作调整', actor: applicant });
       return b;
     },
   },

@@ -1,5 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { workflowIdOf } from '../../workflows/ids';
+import { until } from './poll';
 
 /** A plain client of the suite's Temporal server, for looking behind the API (histories, visibility). */
 export async function temporalClient(): Promise<Client> {
@@ -37,4 +39,18 @@ export async function runsOf(
 
 export function countEvents(runs: { events: temporal.api.history.v1.IHistoryEvent[] }[], type: number): number {
   return runs.reduce((n, r) => n + r.events.filter((e) => Number(e.eventType) === type).length, 0);
+}
+
+/**
+ * Until the base's workflow (its latest run, open or closed) has nothing in hand: no task, no activity. A run due to continue as new
+ * answers its last decision first and closes after (it checks that its answers were written), so a
+ * test counting runs or their activities waits for this.
+ */
+export async function atRest(client: Client, baseId: string): Promise<void> {
+  const handle = client.workflow.getHandle(workflowIdOf(baseId));
+  await until(
+    'the workflow at rest',
+    async () => (await handle.describe()).raw,
+    (d) => !d.pendingWorkflowTask && !d.pendingActivities?.length,
+  );
 }
