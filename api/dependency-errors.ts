@@ -22,13 +22,11 @@ export function temporalProblem(err: unknown): Problem | undefined {
     return undecided('Temporal');
   }
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return undecided('Temporal');
+  // The run ended before the call reached it (nothing applied); the route tells the closed base's stage when it can read it.
+  if (isNotFound(err) && /completed|closed/i.test(messages(err))) return unavailable('Temporal (the base has just closed; its last decision is being written)', 1);
   if (err instanceof WorkflowNotFoundError) return notFound('no such base');
   const code = grpcCode(err);
   if (err instanceof ServiceError || code !== undefined) {
-    // The run ended before the call reached it (nothing applied); the route tells the closed base's stage when it can read it.
-    if (code === GRPC_STATUS.NOT_FOUND && /completed|closed/i.test(messages(err))) {
-      return unavailable('Temporal (the base has just closed; its last decision is being written)', 1);
-    }
     if (code === GRPC_STATUS.NOT_FOUND) return notFound('no such base');
     if (code === GRPC_STATUS.RESOURCE_EXHAUSTED) return unavailable('Temporal (busy)', 2);
     // A base starts holding its search attributes; a namespace no worker has yet registered them in refuses the start.

@@ -126,12 +126,13 @@ export async function check(pool: Pool, client: Client, baseIds: string[], accep
     const perRun = runs.map((r) => runFacts(r.runId, r.events));
     // A run that closes writes again what its updates answered (generation 9): one event then stands
     // in the history twice, at one sequence number. Two events of one command are two numbers.
-    const recorded: AuditFact[] = perRun.flatMap((r) => r.facts);
-    const facts = [...new Map(recorded.map((x) => [x.seq, x])).values()];
-    for (const x of recorded) {
-      const kept = facts.find((y) => y.seq === x.seq)!;
-      if (kept.commandId !== x.commandId || kept.type !== x.type) f.divergent.push(`${baseId} #${x.seq}: the history records ${kept.type} ${kept.commandId} and ${x.type} ${x.commandId}`);
+    const bySeq = new Map<number, AuditFact>();
+    for (const x of perRun.flatMap((r) => r.facts)) {
+      const kept = bySeq.get(x.seq);
+      if (!kept) bySeq.set(x.seq, x);
+      else if (kept.commandId !== x.commandId || kept.type !== x.type) f.divergent.push(`${baseId} #${x.seq}: the history records ${kept.type} ${kept.commandId} and ${x.type} ${x.commandId}`);
     }
+    const facts = [...bySeq.values()];
     f.workflowFacts += facts.length;
     const byPeople = new Set(facts.filter((x) => x.actor.role !== 'system').map((x) => x.commandId));
     f.personDecisions += byPeople.size;

@@ -1,4 +1,4 @@
-import { Client, ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { Client, ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { isTransientRefusal, postgresProblem, temporalProblem } from '../../api/dependency-errors';
 import { TemporalGateway } from '../../api/temporal-gateway';
@@ -36,9 +36,16 @@ test.each([
   expect(isTransientRefusal(err)).toBe(false);
 });
 
-test('a base whose run had ended before the call reached it: 503, nothing applied, and no stage made up', () => {
-  const p = temporalProblem(grpc(5, 'workflow execution already completed'))!;
+test.each([
+  ['as the server says it', grpc(5, 'workflow execution already completed')],
+  ['as the client turns it for an update', new WorkflowNotFoundError('workflow execution already completed', 'base-x', undefined)],
+])('a base whose run had ended before the call reached it, %s: 503, nothing applied, and no stage made up', (_name, err) => {
+  const p = temporalProblem(err)!;
   expect([p.status, p.extra.applied, 'stage' in p.extra]).toEqual([503, false, false]);
+});
+
+test('a base Temporal never heard of: 404', () => {
+  expect(temporalProblem(new WorkflowNotFoundError('workflow not found for ID: base-x', 'base-x', undefined))!.status).toBe(404);
 });
 
 test('a busy server: 503, nothing applied', () => {
