@@ -10,6 +10,7 @@ export const POLICY_EXAMPLE_7WD: Policy = {
   version: 'example-7wd',
   source: '示例修订版（非正式文件）：公示期7个工作日',
   published: false,
+  // Built on the 2021 issue, whose end date it must not inherit: an illustration names none.
   inForceUntil: undefined,
   publicityWorkingDays: 7,
 };

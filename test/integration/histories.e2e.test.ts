@@ -8,11 +8,8 @@ import { client, staff } from '../support/http';
 import { PATHS } from '../support/paths';
 import { CURRENT_GENERATION, hasDecisions, HISTORIES_DIR, replay } from '../support/replay';
 import { startStack, Stack } from '../support/stack';
-import { atRest, runsOf, temporalClient } from '../support/temporal';
+import { atRest, runsOf, temporalClient, updateBehindTheApi } from '../support/temporal';
 import { workflowIdOf } from '../../workflows/ids';
-import { actUpdate } from '../../workflows/messages';
-import { isUnprocessedUpdate } from '../../api/dependency-errors';
-import { formatInstant, PersonCommand } from '../../domain';
 
 // Drives every path of a base's life end to end and replays the histories it made. With
 // RECORD_HISTORIES=1 (npm run record-histories) it also writes them as the replay fixtures.
@@ -44,18 +41,7 @@ test.each(Object.entries(PATHS))('%s', async (name, p) => {
       // A query is answered once the task that took the signal has completed: each signal its own task.
       await handle.query('view', { sub: 'ops', name: 'ops', role: 'bureau_officer' });
     },
-    behind: async (baseId: string, command: object) => {
-      const commandId = `behind-${randomUUID()}`;
-      const cmd = { at: formatInstant(Date.now()), commandId, ...command } as unknown as PersonCommand;
-      for (;;) {
-        try {
-          return void (await temporal.workflow.getHandle(workflowIdOf(baseId)).executeUpdate(actUpdate, { args: [cmd], updateId: commandId }));
-        } catch (err) {
-          // A run closing turns a decision away; the API would send it again.
-          if (!isUnprocessedUpdate(err)) throw err;
-        }
-      }
-    },
+    behind: async (baseId: string, command: object) => void (await updateBehindTheApi(temporal, baseId, { ...command, commandId: `behind-${randomUUID()}` })),
   };
   const b = await p.drive(ctx);
   // Until the run has done what it does after the last answer (a closing run writes what its updates answered).

@@ -1,6 +1,5 @@
 import { Client, WorkflowUpdateStage } from '@temporalio/client';
 import { idFor } from '../../api/idempotency';
-import { isUnprocessedUpdate } from '../../api/dependency-errors';
 import { formatInstant, PersonCommand } from '../../domain';
 import { workflowIdOf } from '../../workflows/ids';
 import { actUpdate } from '../../workflows/messages';
@@ -9,7 +8,7 @@ import { step, submit, submitKeyed, TestBase } from '../support/journeys';
 import { until } from '../support/poll';
 import { loggedLines, startStack, Stack } from '../support/stack';
 import { refuseInserts } from '../support/refusals';
-import { temporalClient } from '../support/temporal';
+import { temporalClient, updateBehindTheApi } from '../support/temporal';
 
 // Decisions applied and never written, in the rarer circumstances: a base continued as new before
 // the resend arrived, and a row the sweep can never finish claimed ahead of one it can.
@@ -33,10 +32,7 @@ afterAll(async () => {
 });
 
 const district = { sub: 'district-410105', name: '区县科技局经办人', role: 'district_officer', district: '410105' } as const;
-const sendBehindTheApi = (b: TestBase, commandId: string) =>
-  temporal.workflow
-    .getHandle(workflowIdOf(b.id))
-    .executeUpdate(actUpdate, { args: [{ type: 'recommend', comment: '推荐', actor: district, at: formatInstant(Date.now()), commandId } as PersonCommand], updateId: commandId });
+const sendBehindTheApi = (b: TestBase, commandId: string) => updateBehindTheApi(temporal, b.id, { type: 'recommend', comment: '推荐', actor: district, commandId });
 const eventsOf = async (baseId: string) => (await stack.pool.query('SELECT type FROM base_events WHERE base_id = $1 ORDER BY seq', [baseId])).rows.map((r) => r.type);
 const owed = async (baseId: string) => (await stack.pool.query('SELECT count(*)::int AS n FROM outstanding_decisions WHERE base_id = $1', [baseId])).rows[0].n;
 
@@ -71,16 +67,9 @@ test('decisions a run answered that no API wrote, nothing owed for them, are wri
   const handle = temporal.workflow.getHandle(workflowIdOf(b.id));
   const firstRun = (await handle.describe()).runId;
   // Every API that sent these died before writing (or even noting) them: only the history has them.
-  const behind = async (commandId: string, body: Record<string, unknown>, actor: Record<string, string>): Promise<{ runId: string; records: { seq: number }[] }> => {
-    for (;;) {
-      try {
-        return (await handle.executeUpdate(actUpdate, { args: [{ ...body, actor, at: formatInstant(Date.now()), commandId } as unknown as PersonCommand], updateId: commandId })) as never;
-      } catch (err) {
-        // A run closing turns new decisions away, as the API's gateway knows to send them again.
-        if (!isUnprocessedUpdate(err)) throw err;
-      }
-    }
-  };
+  const behind = async (commandId: string, body: Record<string, unknown>, actor: Record<string, string>) =>
+    (await updateBehindTheApi(temporal, b.id, { ...body, actor, commandId })) as { runId: string; records: { seq: number }[] };
+
   const answers = [await behind(`lost-recommend-${b.id}`, { type: 'recommend', comment: '推荐' }, district)];
   for (let n = 1; (await handle.describe()).runId === firstRun; n++) {
     expect(n).toBeLessThan(12);

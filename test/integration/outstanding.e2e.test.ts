@@ -4,14 +4,12 @@ import { addressHashOf, fingerprintOf, idFor } from '../../api/idempotency';
 import { parseAction } from '../../api/schemas/actions';
 import { abandonOutstanding, dropRefused, readOutstanding, recordOutstanding } from '../../store/outstanding';
 import { Actor, formatInstant, PersonCommand } from '../../domain';
-import { workflowIdOf } from '../../workflows/ids';
-import { actUpdate } from '../../workflows/messages';
 import { client, HttpClient, staff } from '../support/http';
 import { step, submit, submitKeyed, TestBase, toPublicity } from '../support/journeys';
 import { until } from '../support/poll';
 import { startStack, Stack, TEST_SECRET } from '../support/stack';
 import { startTcpProxy } from '../support/tcp-proxy';
-import { temporalClient } from '../support/temporal';
+import { temporalClient, updateBehindTheApi } from '../support/temporal';
 
 // The API writes each decision from the update's answer. These suites stand in for an API that got
 // the answer and died before writing it: the update is sent straight to Temporal, as that API had.
@@ -34,8 +32,7 @@ afterAll(async () => {
 
 const district: Actor = { sub: 'district-410105', name: '区县科技局经办人', role: 'district_officer', district: '410105' };
 const recommend = (commandId: string): PersonCommand => ({ type: 'recommend', comment: '推荐', actor: district, at: formatInstant(Date.now()), commandId }) as PersonCommand;
-const sendBehindTheApi = (b: TestBase, cmd: PersonCommand) =>
-  temporal.workflow.getHandle(workflowIdOf(b.id)).executeUpdate(actUpdate, { args: [cmd], updateId: cmd.commandId });
+const sendBehindTheApi = (b: TestBase, cmd: PersonCommand) => updateBehindTheApi(temporal, b.id, { ...cmd });
 
 const eventsOf = async (baseId: string) =>
   (await stack.pool.query('SELECT type, command_id FROM base_events WHERE base_id = $1 ORDER BY seq', [baseId])).rows as { type: string; command_id: string }[];

@@ -1,6 +1,9 @@
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { isUnprocessedUpdate } from '../../api/dependency-errors';
+import { formatInstant, PersonCommand } from '../../domain';
 import { workflowIdOf } from '../../workflows/ids';
+import { actUpdate, UpdateAnswer } from '../../workflows/messages';
 import { until } from './poll';
 
 /** A plain client of the suite's Temporal server, for looking behind the API (histories, visibility). */
@@ -53,4 +56,20 @@ export async function atRest(client: Client, baseId: string): Promise<void> {
     async () => (await handle.describe()).raw,
     (d) => !d.pendingWorkflowTask && !d.pendingActivities?.length,
   );
+}
+
+/**
+ * Sends a decision by update straight to the base's workflow, as an API that then died before
+ * writing it had (its clock now unless it gives one); sent again while a run turns decisions away
+ * as it closes, as the API's gateway sends it.
+ */
+export async function updateBehindTheApi(client: Client, baseId: string, command: Record<string, unknown> & { commandId: string }): Promise<UpdateAnswer> {
+  const cmd = { at: formatInstant(Date.now()), ...command } as unknown as PersonCommand;
+  for (;;) {
+    try {
+      return await client.workflow.getHandle(workflowIdOf(baseId)).executeUpdate(actUpdate, { args: [cmd], updateId: command.commandId });
+    } catch (err) {
+      if (!isUnprocessedUpdate(err)) throw err;
+    }
+  }
 }
