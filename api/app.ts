@@ -1,6 +1,7 @@
 import express, { Express } from 'express';
 import { DomainError } from '../domain';
 import { DependencyGate } from './dependency-gate';
+import { addressHashOf } from './idempotency';
 import { ApiDeps } from './deps';
 import { postgresProblem, temporalProblem } from './dependency-errors';
 import { fromBodyParserError, fromDomainError, fromHttpError, notFound, Problem, problemHandler } from './problem';
@@ -60,7 +61,7 @@ export function createApp(deps: ApiDeps): Express {
             reason: p.detail,
             method: req.method,
             path: req.path,
-            caller: a ? { sub: a.sub, role: a.role, org: a.org, district: a.district } : { ip: req.ip },
+            caller: a ? { sub: a.sub, role: a.role, org: a.org, district: a.district } : { address: addressHashOf(deps.config.jwtSecret, req.ip) },
           });
         }
       },

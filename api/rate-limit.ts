@@ -41,6 +41,8 @@ export class MinuteCounter {
   constructor(
     private readonly perMinute: number,
     private readonly maxClients = MAX_CLIENTS,
+    /** Past capacity: make newcomers wait, or let them through uncounted (a finer count behind a coarser one). */
+    private readonly whenFull: 'wait' | 'pass' = 'wait',
   ) {}
 
   /** Seconds the client should wait, or 0 if this request is let through. */
@@ -52,7 +54,7 @@ export class MinuteCounter {
     }
     let h = this.current.get(client) ?? this.previous.get(client);
     if (!h || now - h.start >= WINDOW_MS) {
-      if (!this.current.has(client) && this.current.size >= this.maxClients) return secondsUntil(this.rotatedAt + WINDOW_MS, now);
+      if (!this.current.has(client) && this.current.size >= this.maxClients) return this.whenFull === 'pass' ? 0 : secondsUntil(this.rotatedAt + WINDOW_MS, now);
       h = { start: now, n: 0 };
     }
     this.current.set(client, h);
@@ -69,11 +71,13 @@ export const ACROSS_BASES = 10;
 /**
  * Kept in memory: enough for a public form on one API process. Counted by client and base (a person
  * may well object to several of the bases a list puts up for publicity), and by client across all
- * bases at ACROSS_BASES times that, so that ids made up one by one do not escape the count.
+ * bases at ACROSS_BASES times that, so that ids made up one by one do not escape the count. Made-up
+ * ids could still fill the pairs' table from a thousand addresses; past its capacity only the count
+ * across bases holds, so such a flood cannot shut the form to everyone else.
  */
-export function rateLimitByBase(perMinute: number): RequestHandler {
-  const perBase = new MinuteCounter(perMinute);
-  const overall = new MinuteCounter(perMinute * ACROSS_BASES);
+export function rateLimitByBase(perMinute: number, capacity = MAX_CLIENTS): RequestHandler {
+  const perBase = new MinuteCounter(perMinute, capacity, 'pass');
+  const overall = new MinuteCounter(perMinute * ACROSS_BASES, capacity);
   return (req, _res, next) => {
     const client = clientOf(req.ip);
     const now = Date.now();

@@ -170,7 +170,8 @@ export class TemporalGateway {
     return runs;
   }
 
+  /** Reachable, and serving this namespace: a mistyped or not yet created one is not ready either. */
   async ping(): Promise<void> {
-    await this.deadline(() => this.client.workflowService.getSystemInfo({}), 2000);
+    await this.deadline(() => this.client.workflowService.describeNamespace({ namespace: this.o.namespace }), 2000);
   }
 }

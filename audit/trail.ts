@@ -87,5 +87,22 @@ export function trailEntries(
       entries.push({ seq: last.seq, at, kind: 'persisted', label: KIND_LABELS.persisted, detail: { table: 'base_events', seqs: [...seqs] } });
     }
   }
-  return entries;
+  return writesInTimeOrder(entries);
+}
+
+/**
+ * A write can land after later decisions (its API died and the sweep wrote it; two APIs wrote
+ * out of turn): its entry goes after its own decision and after everything dated before it, so
+ * the trail reads in time order. Everything else keeps the order of the base's sequence.
+ */
+function writesInTimeOrder(entries: TrailEntry[]): TrailEntry[] {
+  const out = entries.filter((e) => e.kind !== 'persisted');
+  const writes = entries.filter((e) => e.kind === 'persisted').sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.seq - b.seq);
+  for (const w of writes) {
+    let i = out.findIndex((e) => e.kind !== 'persisted' && e.seq > w.seq);
+    if (i < 0) i = out.length;
+    while (i < out.length && Date.parse(out[i].at) <= Date.parse(w.at)) i++;
+    out.splice(i, 0, w);
+  }
+  return out;
 }

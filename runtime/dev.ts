@@ -4,7 +4,7 @@ import path from 'node:path';
 import { apiStopGraceMs, APP_DB_DEFAULT, loadConfig } from './config';
 import { jsonLogger } from './log';
 import { repoRoot, distFile } from './paths';
-import { ensureDatabase, Managed, portOpen, reachableByOtherUsers, spawnNode, startEmbeddedPostgres, startTemporalDevServer, waitForPort } from './processes';
+import { ensureDatabase, Managed, portOpen, reachableByOtherUsers, hostInUrl, reachableHost, spawnNode, startEmbeddedPostgres, startTemporalDevServer, waitForPort } from './processes';
 
 const log = jsonLogger('start');
 
@@ -56,7 +56,8 @@ async function main() {
 
   // Checked first: with the port taken, the wait below would find someone else's server open.
   const apiPort = Number(process.env.PORT ?? 3000);
-  if (await portOpen(apiPort)) throw new Error(`port ${apiPort} is taken: another API? Set PORT to move ours`);
+  const apiHost = reachableHost(process.env.HOST);
+  if (await portOpen(apiPort, apiHost)) throw new Error(`port ${apiPort} is taken: another API? Set PORT to move ours`);
 
   let uiUrl: string | undefined;
   let pgDir: string | undefined;
@@ -97,8 +98,8 @@ async function main() {
   supervise('worker-main.js', '[worker]');
   supervise('api-main.js', '[api]');
 
-  await waitForPort(apiPort, 60_000, 'the API');
-  const api = `http://127.0.0.1:${apiPort}`;
+  await waitForPort(apiPort, 60_000, 'the API', undefined, apiHost);
+  const api = `http://${hostInUrl(apiHost)}:${apiPort}`;
   console.log(
     [
       '',

@@ -47,11 +47,16 @@ export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
   });
 }
 
-export async function waitForPort(port: number, timeoutMs: number, what: string, child?: ChildProcess): Promise<void> {
+/** Where a server listening on `host` is reached from this machine: a wildcard through loopback. */
+export const reachableHost = (host: string | undefined): string => (!host || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
+/** A host as a URL names it: an IPv6 address in brackets. */
+export const hostInUrl = (host: string): string => (host.includes(':') ? `[${host}]` : host);
+
+export async function waitForPort(port: number, timeoutMs: number, what: string, child?: ChildProcess, host = '127.0.0.1'): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (child && child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
-    if (await portOpen(port)) return;
+    if (await portOpen(port, host)) return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${what} did not open port ${port} within ${timeoutMs} ms`);

@@ -10,7 +10,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
 const log = (m) => quiet || console.error(`[setup] ${m}`);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const sh = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit' });
+/** Quiet, a command's output is kept and shown only if it fails: tsc says what is wrong on stdout. */
+const sh = (cmd, args) => {
+  try {
+    execFileSync(cmd, args, { cwd: root, stdio: quiet ? ['ignore', 'pipe', 'inherit'] : 'inherit', maxBuffer: 64 * 1024 * 1024 });
+  } catch (err) {
+    if (quiet && err.stdout?.length) process.stderr.write(err.stdout);
+    throw err;
+  }
+};
 
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 19)) {
@@ -22,7 +30,8 @@ if (major < 20 || (major === 20 && minor < 19)) {
 const installed = path.join(root, 'node_modules', '.package-lock.json');
 if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(path.join(root, 'package-lock.json')).mtimeMs) {
   log('installing npm packages (npm ci)…');
-  sh(npm, ['ci', '--no-audit', '--no-fund']);
+  // The compiler and its type packages are dev dependencies, which NODE_ENV=production would leave out.
+  sh(npm, ['ci', '--include=dev', '--no-audit', '--no-fund']);
 }
 
 // 2. The Temporal CLI (it carries the dev server).

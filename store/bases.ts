@@ -76,8 +76,12 @@ export async function listBases(pool: Pool, f: BaseFilter): Promise<{ total: num
   return { total: Number(rows[0]?.total ?? 0), states: rows.map((r) => r.state) };
 }
 
-export async function basesInPublicity(pool: Pool): Promise<BaseState[]> {
-  const { rows } = await pool.query(`SELECT state FROM bases WHERE stage = 'publicity' ORDER BY publicity_ends_at NULLS LAST, id`);
+/** Bases whose window is open at `now`: one past its end is not, though its close may not have run yet. */
+export async function basesInPublicity(pool: Pool, now: Date): Promise<BaseState[]> {
+  const { rows } = await pool.query(
+    `SELECT state FROM bases WHERE stage = 'publicity' AND (publicity_ends_at IS NULL OR publicity_ends_at > $1) ORDER BY publicity_ends_at NULLS LAST, id`,
+    [now],
+  );
   return rows.map((r) => r.state);
 }
 

@@ -33,6 +33,7 @@ import {
   admitsSignalsAsRequests,
   admitsSignalsByTodaysRules,
   admitsSignalsFromPeopleOnly,
+  closesLateWindowsWhenFixed,
   CODE_GENERATION,
   takesCalendarFromApproval,
   takesNudgesDuringLookup,
@@ -101,6 +102,11 @@ interface Wake {
   kind: 'close_publicity' | 'end_rectification';
   dueAt: string;
   atMs: number;
+  /**
+   * The instant the close is dated, where not `dueAt`: a window fixed only after its own end (its
+   * year's schedule loaded late) closes when it was fixed, never before it was known.
+   */
+  stampAt?: string;
 }
 
 export interface BaseWorkflowInput {
@@ -125,14 +131,18 @@ function signalAdmission(generation: number | undefined): (state: BaseState | un
   return admitsSignalsByTodaysRules(generation) ? admitSignalled : admitSignalledAsBefore;
 }
 
-/** Keeps the wake of an unchanged window; plans a new one, compressed by TIME_SCALE, for a new window. */
-function planWake(s: BaseState, wake: Wake | undefined, timeScale: number): Wake | undefined {
+/**
+ * Keeps the wake of an unchanged window; plans a new one, compressed by TIME_SCALE, for a new
+ * window, dated no earlier than now when `notBeforeNow` (generation 10).
+ */
+function planWake(s: BaseState, wake: Wake | undefined, timeScale: number, notBeforeNow: boolean): Wake | undefined {
   const deadline = nextDeadline(s);
   if (!deadline) return undefined;
   if (wake && wake.kind === deadline.kind && wake.dueAt === deadline.dueAt) return wake;
   const span = Date.parse(deadline.dueAt) - Date.parse(deadline.since);
   const atMs = timeScale === 1 ? Date.parse(deadline.dueAt) : Date.now() + span / timeScale;
-  return { kind: deadline.kind, dueAt: deadline.dueAt, atMs };
+  const late = notBeforeNow && Date.parse(deadline.dueAt) < Date.now();
+  return { kind: deadline.kind, dueAt: deadline.dueAt, atMs, ...(late ? { stampAt: formatInstant(Date.now()) } : {}) };
 }
 
 function failure(err: unknown): unknown {
@@ -159,6 +169,7 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
   const admitSignal = signalAdmission(input.generation);
   const nudgesDuringLookup = takesNudgesDuringLookup(input.generation);
   const writesAnswersAtClose = writesAnswersBeforeClosing(input.generation);
+  const datesLateClosesWhenFixed = closesLateWindowsWhenFixed(input.generation);
   const patched = (id: string) => sinceGen4 || wf.patched(id);
   const persist = (batch: Parameters<Activities['persistDecision']>[0]) =>
     patched(PERSIST_AFTER_COMMIT) ? persistDecision(batch) : local.persistDecision(batch);
@@ -421,7 +432,7 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
     const nudgesBefore = calendarNudges;
     await unattended((sink) => settle(formatInstant(Date.now()), sink));
     searchable();
-    wake = planWake(current(), wake, input.timeScale);
+    wake = planWake(current(), wake, input.timeScale, datesLateClosesWhenFixed);
     if (timer && timer.wake !== wake) {
       timer.cancel();
       timer = undefined;
@@ -438,8 +449,9 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
         timer = undefined;
         wake = undefined;
         await unattended((sink) => {
-          runSystem(system(armed.wake.dueAt, { type: armed.wake.kind }), sink);
-          return settle(armed.wake.dueAt, sink);
+          const at = armed.wake.stampAt ?? armed.wake.dueAt;
+          runSystem(system(at, { type: armed.wake.kind }), sink);
+          return settle(at, sink);
         });
       }
     } else if (awaitingCalendar) {

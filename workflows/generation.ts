@@ -16,8 +16,9 @@
  * a calendar nudge that arrives while the main loop looks the calendar up is acted on at once.
  * Generation 9: an operator's signal is admitted by the rules the API's requests are (`admit`); a
  * run writes whatever its updates answered and no API wrote before it closes.
+ * Generation 10: a publicity window fixed only after its own end closes when it was fixed.
  */
-export const CODE_GENERATION = 9;
+export const CODE_GENERATION = 10;
 
 /** Whether a run was started by generation `n` or later; a run without a generation was started before 4. */
 const since = (n: number) => (generation: number | undefined) => (generation ?? 0) >= n;
@@ -72,3 +73,10 @@ export const admitsSignalsAsRequests = since(9);
  * as new, and writes what is missing (generation 9). Older runs closed without, as recorded.
  */
 export const writesAnswersBeforeClosing = since(9);
+
+/**
+ * Whether a window fixed only after its own end (its year's schedule loaded late) is closed, and
+ * the base certified, at the instant it was fixed (generation 10). Older runs dated the close at the
+ * window's end, before the window was even known, as recorded.
+ */
+export const closesLateWindowsWhenFixed = since(10);

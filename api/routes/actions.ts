@@ -128,10 +128,11 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
       via: 'api',
     };
     if (base.known) return void res.status(201).json({ id: objectionId });
-    // A keyed resend may be of an objection the workflow took before the window closed, its answer
-    // not yet written (the first send heard 503): the workflow knows it and answers it again, where
-    // the read model would refuse it and leave it standing unseen. A new objection it refuses.
-    if (base.stage !== 'publicity' && key === undefined) throw conflict('objections are taken only during publicity', base.stage, []);
+    // A resend of a key sent before may be of an objection the workflow took before the window
+    // closed, its answer not yet written (the first send heard 503): the workflow knows it and
+    // answers it again, where the read model would refuse it and leave it standing unseen. Any other
+    // objection the read model refuses, key or no key, without a row or a call to Temporal.
+    if (base.stage !== 'publicity' && base.fingerprint === undefined) throw conflict('objections are taken only during publicity', base.stage, []);
     await send(base.id, cmd, fingerprint, steps);
     res.status(201).json({ id: objectionId });
   });

@@ -34,7 +34,8 @@ export function historyRoutes(deps: ApiDeps): Router {
       { events, notifications },
     );
     if (q.data.format === 'csv') {
-      res.type('text/csv; charset=utf-8').attachment(`base-${state.id}-history.csv`).send(trailCsv(trail.entries));
+      // The file outlives the answer's headers: its name says it was made from the event log alone.
+      res.type('text/csv; charset=utf-8').attachment(`base-${state.id}-history${held ? '' : '-degraded'}.csv`).send(trailCsv(trail));
     } else {
       res.json(held ? trail : { ...trail, degraded: 'Temporal is unreachable: every entry comes from the PostgreSQL event log' });
     }

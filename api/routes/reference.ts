@@ -16,7 +16,7 @@ export function referenceRoutes(deps: ApiDeps): Router {
   });
 
   r.get('/api/publicity', async (_req, res) => {
-    const items = (await basesInPublicity(deps.pool)).map(toPublicNotice);
+    const items = (await basesInPublicity(deps.pool, new Date(deps.now()))).map(toPublicNotice);
     res.json({ items, total: items.length });
   });
 

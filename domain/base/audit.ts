@@ -50,10 +50,30 @@ function detailOf(e: DomainEvent): Record<string, unknown> {
     // The full application stays in the event log; the trail names whose it is.
     const app = (e as Extract<DomainEvent, { type: 'Submitted' | 'Resubmitted' }>).application;
     const { application: _app, ...others } = rest;
-    return { ...others, applicant: { name: app.applicant.name, creditCode: app.applicant.creditCode, district: app.applicant.district }, foreignPartner: app.foreignPartner.name };
+    // and which documents, by hash: a resubmission replaces them in the base, not in the record.
+    return {
+      ...others,
+      applicant: { name: app.applicant.name, creditCode: app.applicant.creditCode, district: app.applicant.district },
+      foreignPartner: app.foreignPartner.name,
+      materials: app.materials.map((m) => ({ kind: m.kind, name: m.name, sha256: m.sha256 })),
+    };
   }
   if (e.type === 'ObjectionFiled') return { objectionId: e.objectionId, reason: e.reason };
   return rest;
+}
+
+/**
+ * Keys in one order: the event log's jsonb reorders an object's keys, Temporal's payloads keep them
+ * as written, and the same entry must read the same, byte for byte, whichever source speaks.
+ */
+function sortedKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortedKeys);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(
+    Object.keys(v)
+      .sort()
+      .map((k) => [k, sortedKeys((v as Record<string, unknown>)[k])]),
+  );
 }
 
 export function auditFactOf(r: EventRecord): AuditFact {
@@ -67,6 +87,6 @@ export function auditFactOf(r: EventRecord): AuditFact {
     ...(e.via ? { via: e.via } : {}),
     from: r.from,
     to: r.to,
-    detail: detailOf(e),
+    detail: sortedKeys(detailOf(e)) as Record<string, unknown>,
   };
 }

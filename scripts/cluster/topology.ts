@@ -4,7 +4,7 @@ import { Connection } from '@temporalio/client';
 import { apiStopGraceMs, APP_DB_DEFAULT, Config, loadConfig } from '../../runtime/config';
 import { distFile } from '../../runtime/paths';
 import { waitUntilPolling } from '../../runtime/temporal';
-import { ensureDatabase, Managed, portOpen, reachableByOtherUsers, spawnNode, startEmbeddedPostgres, waitForPort } from '../../runtime/processes';
+import { ensureDatabase, Managed, portOpen, reachableByOtherUsers, hostInUrl, reachableHost, spawnNode, startEmbeddedPostgres, waitForPort } from '../../runtime/processes';
 import { ClusterOptions, databaseOf } from './options';
 import { startTemporalServer, TemporalServer } from './temporal-server';
 
@@ -63,7 +63,7 @@ export async function startCluster(o: ClusterOptions, log: (line: string) => voi
       PORT: String(o.apiPorts[0]),
     });
     for (const port of o.apiPorts) {
-      if (await portOpen(port)) throw new Error(`port ${port} is taken (another API?); set PORT to move the API instances`);
+      if (await portOpen(port, reachableHost(config.HOST))) throw new Error(`port ${port} is taken (another API?); set PORT to move the API instances`);
     }
     const logs = path.join(o.dataDir, 'logs');
     mkdirSync(logs, { recursive: true });
@@ -110,7 +110,7 @@ export async function startCluster(o: ClusterOptions, log: (line: string) => voi
     const workers = Array.from({ length: o.workers }, (_, i) => spawnMember(`worker-${i + 1}`, 'worker-main.js'));
     const apis = o.apiPorts.map((port, i) => ({
       ...spawnMember(`api-${i + 1}`, 'api-main.js', { PORT: String(port) }),
-      url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`,
+      url: `http://${hostInUrl(reachableHost(config.HOST))}:${port}`,
     }));
     stops.push(() => Promise.all(workers.map((w) => w.managed.stop(15_000))));
     stops.push(() => Promise.all(apis.map((a) => a.managed.stop(apiStopGraceMs(config.REQUEST_TIMEOUT_MS)))));
@@ -124,7 +124,7 @@ export async function startCluster(o: ClusterOptions, log: (line: string) => voi
           }),
         ),
         ...apis.map((a, i) =>
-          waitForPort(o.apiPorts[i], READY_MS, a.name, a.managed.process).catch((err) => {
+          waitForPort(o.apiPorts[i], READY_MS, a.name, a.managed.process, reachableHost(config.HOST)).catch((err) => {
             throw new Error(`${err.message}\n${tail(a.log)}`);
           }),
         ),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { addressHashOf } from '../../api/idempotency';
-import { clientOf, MinuteCounter } from '../../api/rate-limit';
+import { clientOf, MinuteCounter, rateLimitByBase } from '../../api/rate-limit';
 
 describe('the client an address is counted as', () => {
   test.each([
@@ -52,6 +52,26 @@ describe('a minute a client', () => {
     // Two swaps later the silent clients are forgotten and the newcomer is taken.
     c.hit('a', t0 + 60_000);
     expect(c.hit('d', t0 + 120_000)).toBe(0);
+  });
+});
+
+describe("the objection form's limit by client and base", () => {
+  const through = (limit: ReturnType<typeof rateLimitByBase>, ip: string, id: string) =>
+    new Promise<unknown>((resolve) => limit({ ip, params: { id } } as never, {} as never, resolve));
+
+  test('made-up ids that fill the table of pairs do not shut the form to a newcomer', async () => {
+    const limit = rateLimitByBase(10, 50);
+    for (let c = 0; c < 10; c++) for (let i = 0; i < 10; i++) expect(await through(limit, `198.51.100.${c}`, `made-up-${i}`)).toBeUndefined();
+    expect(await through(limit, '192.0.2.1', 'a-real-base')).toBeUndefined();
+  });
+
+  test('a client is still held to its count across bases, and to its count on one base while the table has room', async () => {
+    const limit = rateLimitByBase(2, 50);
+    expect(await through(limit, '192.0.2.1', 'b1')).toBeUndefined();
+    expect(await through(limit, '192.0.2.1', 'b1')).toBeUndefined();
+    expect(await through(limit, '192.0.2.1', 'b1')).toMatchObject({ status: 429 });
+    for (let i = 0; i < 17; i++) expect(await through(limit, '192.0.2.1', `other-${i}`)).toBeUndefined();
+    expect(await through(limit, '192.0.2.1', 'yet-another')).toMatchObject({ status: 429 });
   });
 });
 

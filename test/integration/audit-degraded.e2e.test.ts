@@ -22,6 +22,12 @@ test('with Temporal down, auditors still read the whole trail, from the event lo
     // All but the Temporal client that sent each decision, which only Temporal's history holds.
     expect(r.body.entries).toEqual(live.entries.map(({ identity: _identity, ...e }: any) => e));
     expect(live.entries.filter((e: any) => e.identity).map((e: any) => e.action)).toEqual(['submit', 'recommend', 'record_review', 'record_review', 'conclude_review', 'approve_candidate']);
+    // A download made now says so in its name, and each row that it was read from the event log.
+    const csv = await http.call('GET', `/api/bases/${b.id}/history?format=csv`, { token: staff.admin(), timeoutMs: 20_000 });
+    expect(csv.headers.get('content-disposition')).toContain(`base-${b.id}-history-degraded.csv`);
+    const rows = csv.text.trim().split('\r\n').slice(1);
+    expect(rows).toHaveLength(r.body.entries.length);
+    expect(rows.every((row: string) => row.endsWith(',"event_log"'))).toBe(true);
     const refused = await http.act(b.id, staff.leader(), 'reject_candidate', { meeting: { date: '2026-11-28', minutes: 'm' }, reason: 'x' });
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBeTruthy();

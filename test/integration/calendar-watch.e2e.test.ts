@@ -7,6 +7,7 @@ import { Logger } from '../../runtime/log';
 import { client, staff } from '../support/http';
 import { until } from '../support/poll';
 import { loggedLines, startStack, Stack } from '../support/stack';
+import { withOwnApi } from '../support/own-api';
 
 // A window that reaches a year with no schedule waits, and its base with it, until an admin loads
 // the year: the API tells the operator in time to load it first.
@@ -80,6 +81,13 @@ test('readiness names the years a window opened today could reach and which have
     await stack.pool.query('UPDATE calendar_years SET year = -year WHERE year = $1', [-thisYear]);
   }
   expect((await http.call('GET', '/readyz')).body.calendar).toEqual({ needed, missing: [] });
+});
+
+test('an API pointed at a namespace Temporal does not have is not ready: a balancer sends it nothing', async () => {
+  await withOwnApi(stack, { env: { TEMPORAL_NAMESPACE: 'no-such-namespace' } }, async (api) => {
+    const r = await api.call('GET', '/readyz', { timeoutMs: 20_000 });
+    expect([r.status, r.body.status, r.body.checks]).toEqual([503, 'unavailable', { postgres: true, temporal: false }]);
+  });
 });
 
 test('a window carried past the years it usually spans by loaded days off reads on into the next year, and waits only for a year not loaded', async () => {

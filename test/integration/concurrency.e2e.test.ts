@@ -1,8 +1,3 @@
-import { createServer } from 'node:http';
-import { AddressInfo } from 'node:net';
-import { createApp } from '../../api/app';
-import { TemporalGateway } from '../../api/temporal-gateway';
-import { loadConfig } from '../../runtime/config';
 import { application, applicantToken, client, HttpClient, Reply, staff, today } from '../support/http';
 import { step, submit, submitKeyed, TestBase, toPartyReview, toPublicity } from '../support/journeys';
 import { startStack, Stack } from '../support/stack';
@@ -13,6 +8,7 @@ import { actUpdate } from '../../workflows/messages';
 import { countWorkflows, temporalClient } from '../support/temporal';
 import { tracer, Tracer } from '../support/traces';
 import { stays, until } from '../support/poll';
+import { withOwnApi } from '../support/own-api';
 
 // Real time (TIME_SCALE 1): a publicity window stays open for days, so objections can pile up.
 jest.setTimeout(180_000);
@@ -320,26 +316,17 @@ describe('one Idempotency-Key with a different body', () => {
 
 test('a keyed submission resent once its agreement has expired is answered with the base it made, not refused as ineligible', async () => {
   // An API two days on, on the same servers: the agreement valid until today has expired there.
-  const config = loadConfig(stack.env);
-  const temporal = await temporalClient();
-  const gateway = new TemporalGateway(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, timeScale: config.TIME_SCALE, timeoutMs: config.REQUEST_TIMEOUT_MS });
-  const later = createServer(createApp({ config, pool: stack.pool, gateway, log: () => undefined, now: () => Date.now() + 2 * 864e5 }));
-  await new Promise<void>((resolve) => later.listen(0, '127.0.0.1', resolve));
-  try {
+  await withOwnApi(stack, { now: () => Date.now() + 2 * 864e5 }, async (laterHttp) => {
     const app = application();
     const body = { ...app, agreement: { ...app.agreement, validUntil: today() } };
     const token = applicantToken(app.applicant.creditCode);
     const headers = { 'idempotency-key': `expiring-${app.applicant.creditCode}` };
     const first = await http.post('/api/bases', body, token, headers);
     expect(first.status).toBe(201);
-    const laterHttp = client(`http://127.0.0.1:${(later.address() as AddressInfo).port}`);
     const again = await laterHttp.post('/api/bases', body, token, headers);
     expect([again.status, again.body.id]).toEqual([201, first.body.id]);
     // A new application under a new key is judged today: refused.
     expect((await laterHttp.post('/api/bases', body, token, { 'idempotency-key': `${headers['idempotency-key']}-new` })).body).toMatchObject({ status: 422 });
     expect((await eventTypes(first.body.id)).map((e) => e.type)).toEqual(['Submitted']);
-  } finally {
-    await new Promise((resolve) => later.close(resolve));
-    await temporal.connection.close();
-  }
+  });
 });

@@ -5,7 +5,8 @@ import { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal as proto } from '@temporalio/proto';
 import { client, staff } from '../support/http';
-import { PATHS } from '../support/paths';
+import { EARLIER_DAYS, PATHS } from '../support/paths';
+import { OwnApi, startOwnApi } from '../support/own-api';
 import { CURRENT_GENERATION, hasDecisions, HISTORIES_DIR, replay } from '../support/replay';
 import { startStack, Stack } from '../support/stack';
 import { atRest, runsOf, temporalClient, updateBehindTheApi } from '../support/temporal';
@@ -17,6 +18,7 @@ jest.setTimeout(600_000);
 let fast: Stack;
 let slow: Stack;
 let temporal: Client;
+let earlier: OwnApi;
 beforeAll(async () => {
   // Small continue-as-new threshold so the longer paths span several runs.
   [fast, slow] = await Promise.all([
@@ -24,9 +26,11 @@ beforeAll(async () => {
     startStack('pathsslow', { timeScale: 50_000 }),
   ]);
   temporal = await temporalClient();
+  earlier = await startOwnApi(fast, { now: () => Date.now() - EARLIER_DAYS * 864e5 });
 });
 afterAll(async () => {
   await temporal?.connection.close();
+  await earlier?.stop();
   await Promise.all([fast?.stop(), slow?.stop()]);
 });
 
@@ -34,6 +38,7 @@ test.each(Object.entries(PATHS))('%s', async (name, p) => {
   const ctx = {
     http: client(fast.url),
     slow: client(slow.url),
+    earlier: earlier.api,
     dropCalendarYear: async (year: number) => void (await fast.pool.query('DELETE FROM calendar_years WHERE year = $1', [year])),
     signal: async (baseId: string, command: object) => {
       const handle = temporal.workflow.getHandle(workflowIdOf(baseId));

@@ -1,7 +1,7 @@
 import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Pool } from 'pg';
 import { addressHashOf, fingerprintOf, idFor } from '../../api/idempotency';
-import { parseAction } from '../../api/schemas/actions';
+import { objectionSchema, parseAction } from '../../api/schemas/actions';
 import { abandonOutstanding, dropRefused, readOutstanding, recordOutstanding } from '../../store/outstanding';
 import { Actor, formatInstant, PersonCommand } from '../../domain';
 import { client, HttpClient, staff } from '../support/http';
@@ -148,6 +148,8 @@ test('an objection taken before publicity ended, its answer never written: the r
   const objectionId = idFor(key, 'objection', b.id, addressHash);
   const objector: Actor = { sub: `public-${addressHash}`, name: words.name, role: 'public' };
   const lost = { type: 'file_objection', objectionId, ...words, actor: objector, at: formatInstant(Date.now()), commandId: `objection-${objectionId}` };
+  // Its API recorded the key and sent it, and heard nothing back (503); the sweep has not come round yet.
+  await recordOutstanding(stack.pool, b.id, lost.commandId, fingerprintOf(key, objectionSchema.parse(words)));
   await sendBehindTheApi(b, lost as unknown as PersonCommand);
   // Publicity ends meanwhile: another objection, upheld, rejects the base; the read model leaves publicity.
   const other = await http.post(`/api/bases/${b.id}/objections`, { ...words, name: '李四' });

@@ -1,17 +1,14 @@
-import { createServer } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
-import { createApp } from '../../api/app';
-import { TemporalGateway } from '../../api/temporal-gateway';
 import { signToken } from '../../api/auth';
 import { distFile } from '../../runtime/paths';
-import { DEV_JWT_SECRET, loadConfig } from '../../runtime/config';
+import { DEV_JWT_SECRET } from '../../runtime/config';
 import { freePort, spawnNode, waitForPort } from '../../runtime/processes';
 import { client, HttpClient, staff } from '../support/http';
 import { submit, toPublicity } from '../support/journeys';
 import { startStack, Stack } from '../support/stack';
 import { tracer, Tracer } from '../support/traces';
 import { temporalClient } from '../support/temporal';
+import { withOwnApi } from '../support/own-api';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { idFor } from '../../api/idempotency';
 import { workflowIdOf } from '../../workflows/ids';
@@ -144,22 +141,35 @@ describe('the public objection form', () => {
     const b = await submit(http);
     await toPublicity(http, b);
     // An API whose balancer is in 10.0.0.0/8: this test, calling from loopback, is no proxy of it.
-    const config = loadConfig({ ...stack.env, TRUST_PROXY: '10.0.0.0/8' });
-    const temporal = await temporalClient();
-    const gateway = new TemporalGateway(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, timeScale: config.TIME_SCALE, timeoutMs: config.REQUEST_TIMEOUT_MS });
-    const server = createServer(createApp({ config, pool: stack.pool, gateway, log: () => undefined, now: () => Date.now() }));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const behind = client(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    await withOwnApi(stack, { env: { TRUST_PROXY: '10.0.0.0/8' } }, async (behind) => {
       const object = (from: string) => behind.call('POST', `/api/bases/${b.id}/objections`, { body: { name: '赵六', contact: '13700000000', reason: '数据不实' }, headers: { 'x-forwarded-for': from } });
       // Each claims another address; all are the one peer they came from.
       const statuses = [];
       for (let i = 1; i <= PER_MINUTE + 1; i++) statuses.push((await object(`198.51.100.${i}`)).status);
       expect(statuses).toEqual([...Array(PER_MINUTE).fill(201), 429]);
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-      await temporal.connection.close();
-    }
+    });
+  });
+
+  test('a keyed objection to a base not in publicity is 409 and reaches neither Temporal nor the table of keys', async () => {
+    const b = await submit(http);
+    await withOwnApi(stack, {}, async (api, sent) => {
+      const r = await api.call('POST', `/api/bases/${b.id}/objections`, { body: { name: '赵六', contact: '13700000000', reason: '数据不实' }, headers: { 'idempotency-key': 'objection-too-early-1' } });
+      expect(r.status).toBe(409);
+      expect(sent).toEqual([]);
+    });
+    const { rows } = await stack.pool.query('SELECT count(*)::int AS n FROM request_keys WHERE base_id = $1', [b.id]);
+    expect(rows[0].n).toBe(0);
+  });
+
+  test('the publicity list shows a base while its window is open, and not once its end has passed', async () => {
+    const b = await submit(http);
+    await toPublicity(http, b);
+    const listed = async (api: HttpClient) => (await api.get('/api/publicity')).body.items.map((i: any) => i.id);
+    expect(await listed(http)).toContain(b.id);
+    // An API whose clock is three weeks on: the window has ended, its close not yet run here.
+    await withOwnApi(stack, { now: () => Date.now() + 21 * 864e5 }, async (later) => {
+      expect(await listed(later)).not.toContain(b.id);
+    });
   });
 
   test('counts an IPv6 client by its /64, which one subscriber holds whole', async () => {

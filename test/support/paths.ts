@@ -1,5 +1,6 @@
 import { client, HttpClient, INDICATORS, staff, thisYear, today } from './http';
-import { rate, step, submit, TestBase, toCertified, toPublicity } from './journeys';
+import { shanghaiDate } from '../../domain';
+import { rate, step, submit, TestBase, toCertified, toPartyReview, toPublicity } from './journeys';
 import { until } from './poll';
 
 /** A stack's HTTP client and the way to take the current year's holiday schedule away. */
@@ -7,6 +8,8 @@ export interface PathContext {
   http: HttpClient;
   /** A slower clock (publicity of some seconds), for paths that act inside the window. */
   slow: HttpClient;
+  /** An API on the same servers whose clock is EARLIER_DAYS behind: a window it opens ended before today. */
+  earlier: HttpClient;
   /** Removes the schedule of the year publicity opens in, so a window must wait for it. */
   dropCalendarYear(year: number): Promise<void>;
   /** Sends a base's workflow the operators' `act` signal, as `temporal workflow signal --name act` does, and waits for it to be taken. */
@@ -15,7 +18,18 @@ export interface PathContext {
   behind(baseId: string, command: object): Promise<void>;
 }
 
+/** Enough days for five working days after any day of the year, Spring Festival's week included. */
+export const EARLIER_DAYS = 30;
+
 const officer = staff.officer;
+
+/** Loads a year's holiday schedule as an admin does, which wakes the windows waiting for it. */
+async function loadYear(http: HttpClient, year: number): Promise<void> {
+  const data: { holidays: Record<string, string>; workdays: Record<string, string> } = require('chinese-days/dist/chinese-days.json');
+  const of = (m: Record<string, string>) => Object.keys(m).filter((d) => d.startsWith(`${year}-`));
+  const put = await http.call('PUT', `/api/calendar/${year}`, { token: staff.admin(), body: { holidays: of(data.holidays), workdays: of(data.workdays) } });
+  if (put.status !== 200) throw new Error(`PUT calendar answered ${put.status} ${put.text}`);
+}
 const rule = (b: TestBase, http: HttpClient, objectionId: string, upheld: boolean, stage: string) =>
   step(http, b, officer(), 'rule_objection', { objectionId, upheld, reason: upheld ? '异议属实' : '经核实不属实' }, stage);
 const object = async (http: HttpClient, b: TestBase) => (await http.post(`/api/bases/${b.id}/objections`, { name: '李四', contact: '13800000000', reason: '协议已过期' })).body.id;
@@ -172,11 +186,31 @@ export const PATHS: Record<string, { ends: string; drive(c: PathContext): Promis
       const b = await submit(http);
       const opened = await toPublicity(http, b);
       if (opened.publicity.waiting?.year !== year) throw new Error(`expected the window to wait for ${year}: ${JSON.stringify(opened.publicity)}`);
-      const data: { holidays: Record<string, string>; workdays: Record<string, string> } = require('chinese-days/dist/chinese-days.json');
-      const of = (m: Record<string, string>) => Object.keys(m).filter((d) => d.startsWith(`${year}-`));
-      const put = await http.call('PUT', `/api/calendar/${year}`, { token: staff.admin(), body: { holidays: of(data.holidays), workdays: of(data.workdays) } });
-      if (put.status !== 200) throw new Error(`PUT calendar answered ${put.status} ${put.text}`);
+      await loadYear(http, year);
       await http.waitStage(b.id, officer(), 'certified');
+      return b;
+    },
+  },
+  publicity_fixed_after_its_end: {
+    ends: 'certified',
+    async drive({ http, earlier, dropCalendarYear }) {
+      // Approved weeks ago, its year's schedule loaded only today: the window ended before it was known.
+      const approvedOn = shanghaiDate(Date.now() - EARLIER_DAYS * 864e5);
+      const year = Number(approvedOn.slice(0, 4));
+      await dropCalendarYear(year);
+      const b = await submit(http);
+      await toPartyReview(http, b);
+      const opened = await step(earlier, b, staff.leader(), 'approve_candidate', { meeting: { date: approvedOn, minutes: '党组会纪要' } }, 'publicity');
+      if (opened.publicity.waiting?.year !== year) throw new Error(`expected the window to wait for ${year}: ${JSON.stringify(opened.publicity)}`);
+      await loadYear(http, year);
+      const certified = await http.waitStage(b.id, officer(), 'certified');
+      // Closed and certified when the window was fixed, never dated before anyone could know it.
+      const trail = (await http.get(`/api/bases/${b.id}/history`, staff.admin())).body;
+      const at = (action: string) => Date.parse(trail.entries.find((e: { action?: string }) => e.action === action).at);
+      const [fixed, closed] = [at('schedule_publicity'), at('close_publicity')];
+      if (closed < fixed || Date.parse(certified.certification.certifiedAt) < fixed || Date.parse(certified.publicity.endsAt) >= fixed) {
+        throw new Error(`window fixed ${new Date(fixed).toISOString()}, ended ${certified.publicity.endsAt}, closed ${new Date(closed).toISOString()}, certified ${certified.certification.certifiedAt}`);
+      }
       return b;
     },
   },
