@@ -17,7 +17,15 @@ export async function ensureSearchAttributes(
   namespace: string,
   { onRegistered = (_names: string[]) => {}, usableWithinMs = 120_000 } = {},
 ): Promise<string[]> {
-  const existing = await connection.operatorService.listSearchAttributes({ namespace });
+  const existing = await connection.operatorService.listSearchAttributes({ namespace }).catch(async (err) => {
+    // Temporal Cloud serves no operator service to a namespace's key: the names are created with
+    // tcld beforehand, and all that can be checked here is that the server knows every one.
+    const code = grpcCode(err);
+    if (code !== GRPC_STATUS.PERMISSION_DENIED && code !== GRPC_STATUS.UNIMPLEMENTED) throw err;
+    await knownToTheServer(connection, namespace, err);
+    return undefined;
+  });
+  if (!existing) return [];
   const known = { ...existing.customAttributes, ...existing.systemAttributes };
   const missing = Object.values(SEARCH_ATTRIBUTES).filter((k) => !(k.name in known));
   const names = missing.map((k) => k.name);
@@ -52,5 +60,23 @@ async function untilUsable(connection: Connection, namespace: string, names: str
       if (code !== GRPC_STATUS.INVALID_ARGUMENT || Date.now() > deadline) throw err;
     }
     await sleep(250);
+  }
+}
+
+/** The names this code upserts, as `tcld namespace search-attributes add` takes them. */
+const tcldArgs = () => Object.values(SEARCH_ATTRIBUTES).map((k) => `--search-attribute "${k.name}=${k.type[0] + k.type.slice(1).toLowerCase()}"`).join(' ');
+
+/** Where the attributes cannot be listed or registered: a query naming them all must be accepted. */
+async function knownToTheServer(connection: Connection, namespace: string, cause: unknown): Promise<void> {
+  const query = Object.values(SEARCH_ATTRIBUTES).map((k) => `${k.name} IS NULL`).join(' AND ');
+  try {
+    await connection.workflowService.countWorkflowExecutions({ namespace, query });
+  } catch (err) {
+    if (grpcCode(err) !== GRPC_STATUS.INVALID_ARGUMENT) throw err;
+    throw new Error(
+      `namespace ${namespace} lacks search attributes this code sets, and this connection may not register them ` +
+        `(${(cause as Error).message}). Create them first, on Temporal Cloud with: tcld namespace search-attributes add --namespace ${namespace} ${tcldArgs()}`,
+      { cause: err },
+    );
   }
 }

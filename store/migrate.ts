@@ -15,7 +15,10 @@ export async function migrate(pool: Pool): Promise<void> {
   await inTransaction(pool, async (c) => {
     await c.query(patient(`SET LOCAL statement_timeout = ${MIGRATION_TIMEOUT_MS}`));
     await c.query(patient('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]));
-    await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+    // Looked for before it is created: CREATE … IF NOT EXISTS needs the right to create even when
+    // the table is there, and a production role that does not own the schema has none.
+    const { rows } = await c.query<{ made: boolean }>("SELECT to_regclass('schema_migrations') IS NOT NULL AS made");
+    if (!rows[0].made) await c.query('CREATE TABLE schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
     const done = new Set((await c.query<{ id: string }>('SELECT id FROM schema_migrations')).rows.map((r) => r.id));
     for (const m of MIGRATIONS) {
       if (done.has(m.id)) continue;

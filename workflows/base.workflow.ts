@@ -35,6 +35,7 @@ import {
   admitsSignalsFromPeopleOnly,
   closesLateWindowsWhenFixed,
   CODE_GENERATION,
+  endsWhenClosedWhileSettling,
   takesCalendarFromApproval,
   takesNudgesDuringLookup,
   takesPatchesUnmarked,
@@ -170,6 +171,7 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
   const nudgesDuringLookup = takesNudgesDuringLookup(input.generation);
   const writesAnswersAtClose = writesAnswersBeforeClosing(input.generation);
   const datesLateClosesWhenFixed = closesLateWindowsWhenFixed(input.generation);
+  const endsOnceClosed = endsWhenClosedWhileSettling(input.generation);
   const patched = (id: string) => sinceGen4 || wf.patched(id);
   const persist = (batch: Parameters<Activities['persistDecision']>[0]) =>
     patched(PERSIST_AFTER_COMMIT) ? persistDecision(batch) : local.persistDecision(batch);
@@ -375,6 +377,12 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
   );
 
   wf.setHandler(actSignal, async (raw) => {
+    // Sent without its input (`temporal workflow signal --name act`, no --input): there is nothing
+    // to decide, and reading it would fail this task and every one after it.
+    if (raw === null || typeof raw !== 'object') {
+      wf.log.warn('signalled command refused', { error: 'the signal carries no command' });
+      return;
+    }
     const cmd = { ...raw, at: raw.at ?? formatInstant(Date.now()), commandId: raw.commandId ?? `signal-${wf.uuid4()}`, via: 'signal' } as PersonCommand;
     if (recent.includes(cmd.commandId)) return;
     try {
@@ -431,6 +439,9 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
     // A nudge during this settling's lookup (which may have read the calendar before the year was loaded) must wake the wait below.
     const nudgesBefore = calendarNudges;
     await unattended((sink) => settle(formatInstant(Date.now()), sink));
+    // A decision taken while this settling waited on its lookup may have closed the base: nothing
+    // would change again to wake the waits below, and the run would never end.
+    if (endsOnceClosed && isTerminal(current().stage)) continue;
     searchable();
     wake = planWake(current(), wake, input.timeScale, datesLateClosesWhenFixed);
     if (timer && timer.wake !== wake) {

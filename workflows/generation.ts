@@ -16,7 +16,8 @@
  * a calendar nudge that arrives while the main loop looks the calendar up is acted on at once.
  * Generation 9: an operator's signal is admitted by the rules the API's requests are (`admit`); a
  * run writes whatever its updates answered and no API wrote before it closes.
- * Generation 10: a publicity window fixed only after its own end closes when it was fixed.
+ * Generation 10: a publicity window fixed only after its own end closes when it was fixed; a
+ * base closed by a decision taken while the main loop settled ends its run.
  */
 export const CODE_GENERATION = 10;
 
@@ -80,3 +81,11 @@ export const writesAnswersBeforeClosing = since(9);
  * window's end, before the window was even known, as recorded.
  */
 export const closesLateWindowsWhenFixed = since(10);
+
+/**
+ * Whether the main loop looks at the stage again after its own settling (generation 10): a
+ * withdrawal or an upheld objection taken while that settling waited on a slow calendar lookup
+ * closed the base, and the loop then waited for a change that could never come, the run open for
+ * good. Older runs wait, as recorded.
+ */
+export const endsWhenClosedWhileSettling = since(10);

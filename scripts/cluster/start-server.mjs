@@ -150,8 +150,11 @@ export async function startTemporalCluster({
   const out = fs.openSync(logFile, 'a');
   log(`starting temporal-server on ${address} (log: ${logFile})`);
   // The server reads <root>/<config>/<env>.yaml.
+  // A process group of its own: a terminal's Ctrl-C reaches only the supervisor, which stops the
+  // APIs and workers before it stops the server, so that no decision in flight loses its Temporal.
   const child = spawn(server, ['--root', dataDir, '--config', 'config', '--env', 'production', '--allow-no-auth', 'start'], {
     stdio: ['ignore', out, out],
+    detached: true,
   });
   fs.closeSync(out);
   let exited = null;

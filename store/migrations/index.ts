@@ -2,6 +2,7 @@ import * as initial from './001-initial';
 import * as outstanding from './002-outstanding-decisions';
 import * as requestKeys from './003-request-keys';
 import * as outstandingSenders from './004-outstanding-senders';
+import * as eventsTruncate from './005-events-truncate';
 
 /** Applied in order, each once; never edit one that has shipped, add the next. */
 export const MIGRATIONS: { id: string; sql: string }[] = [
@@ -9,4 +10,5 @@ export const MIGRATIONS: { id: string; sql: string }[] = [
   { id: '002-outstanding-decisions', sql: outstanding.sql },
   { id: '003-request-keys', sql: requestKeys.sql },
   { id: '004-outstanding-senders', sql: outstandingSenders.sql },
+  { id: '005-events-truncate', sql: eventsTruncate.sql },
 ];

@@ -54,3 +54,28 @@ test('a visibility store that cannot count: the worker polls without waiting; th
   const down = server({ registered: [], countAnswers: [grpcError(14, 'unavailable')] });
   await expect(ensureSearchAttributes(down.connection, 'fresh')).rejects.toThrow(/unavailable/);
 });
+
+describe('a connection that may not list or register attributes (Temporal Cloud with a namespace key)', () => {
+  const cloud = (countAnswer?: Error) => {
+    const { connection, calls } = server({ registered: [], countAnswers: countAnswer ? [countAnswer] : [] });
+    const denied = grpcError(7, 'Request unauthorized');
+    (connection as unknown as { operatorService: object }).operatorService = {
+      listSearchAttributes: async () => Promise.reject(denied),
+      addSearchAttributes: async () => Promise.reject(denied),
+    };
+    return { connection, calls };
+  };
+
+  test('starts when the server already knows every name, and registers nothing', async () => {
+    const { connection, calls } = cloud();
+    expect(await ensureSearchAttributes(connection, 'zz-bases.a1b2c')).toEqual([]);
+    expect(calls.counted).toEqual([ALL.map((n) => `${n} IS NULL`).join(' AND ')]);
+  });
+
+  test('fails to start, saying how to create them, when one is missing', async () => {
+    const { connection } = cloud(notYet());
+    await expect(ensureSearchAttributes(connection, 'zz-bases.a1b2c')).rejects.toThrow(
+      /tcld namespace search-attributes add --namespace zz-bases\.a1b2c --search-attribute "BaseStage=Keyword".*"PublicityEndsAt=Datetime".*"ApplicantName=Text"/,
+    );
+  });
+});

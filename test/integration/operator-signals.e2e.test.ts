@@ -1,4 +1,6 @@
 import { Client } from '@temporalio/client';
+import { PoolClient } from 'pg';
+import { shanghaiDate } from '../../domain';
 import { client, HttpClient, staff } from '../support/http';
 import { submit, toPublicity } from '../support/journeys';
 import { until } from '../support/poll';
@@ -61,10 +63,13 @@ test('a refused signal changes nothing', async () => {
   expect(trail.entries.filter((e: any) => e.kind === 'action').map((e: any) => e.actor.sub)).toEqual(['ops-10']);
 });
 
-test('a signal whose clock is not an instant, or whose text cannot be stored, is refused, and the base goes on', async () => {
+test('a signal with no command, whose clock is not an instant, or whose text cannot be stored, is refused, and the base goes on', async () => {
   const b = await submit(http);
   const handle = temporal.workflow.getHandle(`base-${b.id}`);
   const ops = (n: number) => ({ sub: `ops-${n}`, name: '本区', role: 'district_officer', district: '410105' });
+  // `temporal workflow signal --name act` with no --input, or --input null.
+  await handle.signal('act');
+  await handle.signal('act', null);
   await handle.signal('act', { type: 'recommend', comment: '推荐', at: '', actor: ops(12) });
   await handle.signal('act', { type: 'recommend', comment: '推荐', at: 'yesterday', actor: ops(13) });
   await handle.signal('act', { type: 'recommend', comment: '推\u0000荐', actor: ops(14) });
@@ -115,4 +120,40 @@ test('the worker logs a refused signal as one JSON line naming the base, the cal
   expect(refusal(lines)).toMatchObject({ level: 'warn', component: 'worker', sdkComponent: 'workflow', type: 'rate', actor: { sub: 'ops-11' }, error: expect.stringContaining('rate') });
   // Every line the worker wrote, the SDK's own included, is one JSON object.
   expect(lines.filter((l) => parsed(l) === undefined)).toEqual([]);
+});
+
+test('a base withdrawn while the run waited on the calendar it had just been told of ends its run', async () => {
+  const year = Number(shanghaiDate(Date.now()).slice(0, 4));
+  const b = await submit(http);
+  // Its window waits for this year's schedule, set aside (every column kept) until it is put back.
+  await stack.pool.query('UPDATE calendar_years SET year = -year WHERE year = $1', [year]);
+  let locker: PoolClient | undefined;
+  try {
+    const opened = await toPublicity(http, b);
+    expect(opened.publicity.waiting?.year).toBe(year);
+    await stack.pool.query('UPDATE calendar_years SET year = -year WHERE year = $1', [-year]);
+    // The year is back, but the lookup the nudge starts is held up (PostgreSQL slow, say).
+    locker = await stack.pool.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE calendar_years IN ACCESS EXCLUSIVE MODE');
+    const handle = temporal.workflow.getHandle(`base-${b.id}`);
+    const accepted = async () => (await handle.fetchHistory()).events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length ?? 0;
+    const before = await accepted();
+    await handle.signal('calendarLoaded', year);
+    // Meanwhile the applicant withdraws; the update is taken once the held task reports in.
+    const withdrawal = http.call('POST', `/api/bases/${b.id}/actions`, { token: b.token, body: { type: 'withdraw', reason: '合作调整' }, timeoutMs: 60_000 });
+    await until('the withdrawal taken', accepted, (n) => n === before + 1, 40_000, 250);
+    await locker.query('ROLLBACK');
+    locker.release();
+    locker = undefined;
+    await withdrawal;
+    await until('the run ended', async () => (await handle.describe()).status.name, (status) => status === 'COMPLETED', 20_000, 250);
+    await http.waitStage(b.id, staff.officer(), 'withdrawn');
+  } finally {
+    if (locker) {
+      await locker.query('ROLLBACK').catch(() => undefined);
+      locker.release();
+    }
+    await stack.pool.query('UPDATE calendar_years SET year = -year WHERE year = $1', [-year]);
+  }
 });

@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { Pool } from 'pg';
+import { ensureDatabase } from '../../runtime/processes';
+import { migrate } from '../../store/migrate';
+import { allocateNoticeSerial } from '../../store/notices';
+import { createPool } from '../../store/pool';
+import { until } from '../support/poll';
+
+// The permanent record and the locks around it, on a real PostgreSQL.
+jest.setTimeout(60_000);
+let url: string;
+let pool: Pool;
+beforeAll(async () => {
+  url = await ensureDatabase(process.env.TEST_PG_SERVER_URL!, `zz_store_${randomBytes(3).toString('hex')}`);
+  pool = createPool(url, 5);
+  await migrate(pool);
+});
+afterAll(() => pool?.end());
+
+test('the event log cannot be changed, deleted from or emptied, by UPDATE, DELETE or TRUNCATE', async () => {
+  await pool.query(
+    `INSERT INTO base_events (base_id, seq, type, at, actor, command_id, from_stage, to_stage, policy_version, payload, workflow_id, run_id)
+     VALUES ('b-store-1', 1, 'Submitted', now(), '{}', 'c1', NULL, 'district_review', '2021', '{}', 'base-b-store-1', 'r1')`,
+  );
+  await expect(pool.query(`UPDATE base_events SET type = 'Withdrawn'`)).rejects.toThrow(/append-only/);
+  await expect(pool.query('DELETE FROM base_events')).rejects.toThrow(/append-only/);
+  await expect(pool.query('TRUNCATE base_events')).rejects.toThrow(/append-only/);
+  expect((await pool.query('SELECT count(*)::int AS n FROM base_events')).rows).toEqual([{ n: 1 }]);
+});
+
+test("two attempts at one base's notice serial at once (an attempt still running beside its retry) both get the one number", async () => {
+  const year = 2031;
+  await allocateNoticeSerial(pool, 'b-earlier', year);
+  // Another certification that year holds the year's lock until both attempts have looked and wait for it.
+  const holder = await pool.connect();
+  try {
+    await holder.query('BEGIN');
+    await holder.query('SELECT pg_advisory_xact_lock(4210101, $1)', [year]);
+    const both = Promise.all([allocateNoticeSerial(pool, 'b-store-2', year), allocateNoticeSerial(pool, 'b-store-2', year)]);
+    const waiting = async () => (await pool.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")).rows[0].n;
+    await until('both attempts waiting for the year', waiting, (n) => n === 2, 10_000, 50);
+    await holder.query('COMMIT');
+    expect(await both).toEqual([
+      { year, serial: 2 },
+      { year, serial: 2 },
+    ]);
+  } finally {
+    holder.release();
+  }
+});
+
+test('a transaction of ours left idle (its client gone silent) is ended by the server, and its lock freed', async () => {
+  const quick = createPool(url, 1, 15_000, 500);
+  const other = createPool(url, 1);
+  try {
+    const abandoned = await quick.connect();
+    await abandoned.query('BEGIN');
+    await abandoned.query('SELECT pg_advisory_xact_lock(4210101, 2032)');
+    await new Promise((r) => setTimeout(r, 1500));
+    const { rows } = await other.query('SELECT pg_try_advisory_xact_lock(4210101, 2032) AS got');
+    expect(rows).toEqual([{ got: true }]);
+    abandoned.release(true);
+  } finally {
+    await Promise.all([quick.end(), other.end()]);
+  }
+});
+
+test('the application can run as a role that does not own the tables: it starts, decides and reads, and cannot touch the log', async () => {
+  const role = `zz_app_${randomBytes(3).toString('hex')}`;
+  await pool.query(`CREATE ROLE ${role} LOGIN PASSWORD 'app-role-check'`);
+  try {
+    await pool.query(`REVOKE CREATE ON SCHEMA public FROM PUBLIC`);
+    await pool.query(`GRANT SELECT, INSERT ON base_events TO ${role}`);
+    await pool.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);
+    await pool.query(`REVOKE UPDATE, DELETE ON base_events FROM ${role}`);
+    const asApp = new URL(url);
+    asApp.username = role;
+    asApp.password = 'app-role-check';
+    const app = createPool(asApp.toString(), 2);
+    try {
+      await expect(migrate(app)).resolves.toBeUndefined();
+      await expect(allocateNoticeSerial(app, 'b-store-3', 2033)).resolves.toEqual({ year: 2033, serial: 1 });
+      await expect(app.query('TRUNCATE base_events')).rejects.toThrow(/permission denied|append-only/);
+      await expect(app.query('ALTER TABLE base_events DISABLE TRIGGER base_events_no_truncate')).rejects.toThrow(/must be (the )?owner/);
+    } finally {
+      await app.end();
+    }
+  } finally {
+    await pool.query(`DROP OWNED BY ${role}`);
+    await pool.query(`DROP ROLE ${role}`);
+  }
+});
