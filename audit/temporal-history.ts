@@ -1,6 +1,6 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { AuditFact, auditFactOf, formatInstant } from '../domain';
+import { AuditFact, auditFactOf, formatInstant, sortedKeys } from '../domain';
 import { notificationsOf } from '../store/decisions';
 import { DecisionAnswer } from '../workflows/messages';
 import { TrailNotification } from './trail';
@@ -55,7 +55,11 @@ type Recorded = { facts: AuditFact[]; notifications: TrailNotification[] };
 function recordedIn(value: unknown): Recorded | undefined {
   const v = value as { facts?: unknown; notifications?: unknown } & Partial<DecisionAnswer>;
   if (!v) return undefined;
-  if (Array.isArray(v.facts) && Array.isArray(v.notifications)) return v as Recorded;
+  // Facts a persistence activity reported, by code that kept the particulars' keys as written.
+  if (Array.isArray(v.facts) && Array.isArray(v.notifications)) {
+    const r = v as Recorded;
+    return { ...r, facts: r.facts.map((f) => ({ ...f, detail: sortedKeys(f.detail) as Record<string, unknown> })) };
+  }
   if (Array.isArray(v.records) && v.state && v.runId) {
     return { facts: v.records.map(auditFactOf), notifications: notificationsOf({ records: v.records, state: v.state }) };
   }

@@ -91,17 +91,25 @@ export function trailEntries(
 }
 
 /**
- * A write can land after later decisions (its API died and the sweep wrote it; two APIs wrote
- * out of turn): its entry goes after its own decision and after everything dated before it, so
- * the trail reads in time order. Everything else keeps the order of the base's sequence.
+ * A write can land after later decisions' writes (its API died and the sweep wrote it; two APIs
+ * wrote out of turn): its entry goes after its own decision and after every later decision written
+ * before it, so the trail reads in the order things were written. Write times are compared with
+ * write times only, all on PostgreSQL's clock; everything else keeps the base's sequence.
  */
 function writesInTimeOrder(entries: TrailEntry[]): TrailEntry[] {
   const out = entries.filter((e) => e.kind !== 'persisted');
   const writes = entries.filter((e) => e.kind === 'persisted').sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.seq - b.seq);
+  const writtenAt = new Map<number, number>();
+  for (const w of writes) for (const seq of (w.detail as { seqs: number[] }).seqs) writtenAt.set(seq, Date.parse(w.at));
   for (const w of writes) {
+    const t = Date.parse(w.at);
     let i = out.findIndex((e) => e.kind !== 'persisted' && e.seq > w.seq);
     if (i < 0) i = out.length;
-    while (i < out.length && Date.parse(out[i].at) <= Date.parse(w.at)) i++;
+    for (; i < out.length; i++) {
+      const e = out[i];
+      const at = e.kind === 'persisted' ? Date.parse(e.at) : writtenAt.get(e.seq);
+      if (at === undefined || at >= t) break;
+    }
     out.splice(i, 0, w);
   }
   return out;

@@ -10,6 +10,7 @@ export const GRPC_STATUS = {
   FAILED_PRECONDITION: 9,
   UNIMPLEMENTED: 12,
   UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
 } as const;
 
 /** The status of a gRPC failure, where the client may have wrapped it as some error's cause. */

@@ -5,6 +5,8 @@ import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { GRPC_STATUS, grpcCode } from './grpc-status';
 
 const INDEXED = temporal.api.enums.v1.IndexedValueType;
+/** A server that answers but will not let this connection list or register attributes. */
+const NOT_ALLOWED = new Set<number>([GRPC_STATUS.PERMISSION_DENIED, GRPC_STATUS.UNIMPLEMENTED, GRPC_STATUS.UNAUTHENTICATED]);
 const TYPE = { KEYWORD: INDEXED.INDEXED_VALUE_TYPE_KEYWORD, DATETIME: INDEXED.INDEXED_VALUE_TYPE_DATETIME, TEXT: INDEXED.INDEXED_VALUE_TYPE_TEXT } as const;
 
 /**
@@ -17,23 +19,30 @@ export async function ensureSearchAttributes(
   namespace: string,
   { onRegistered = (_names: string[]) => {}, usableWithinMs = 120_000 } = {},
 ): Promise<string[]> {
-  const existing = await connection.operatorService.listSearchAttributes({ namespace }).catch(async (err) => {
-    // Temporal Cloud serves no operator service to a namespace's key: the names are created with
-    // tcld beforehand, and all that can be checked here is that the server knows every one.
-    const code = grpcCode(err);
-    if (code !== GRPC_STATUS.PERMISSION_DENIED && code !== GRPC_STATUS.UNIMPLEMENTED) throw err;
+  // Temporal Cloud serves no operator service to a namespace's key: the names are created with
+  // tcld beforehand, and all that can be checked here is that the server knows every one.
+  const orCheckKnown = async (err: unknown): Promise<undefined> => {
+    if (!NOT_ALLOWED.has(grpcCode(err) ?? -1)) throw err;
     await knownToTheServer(connection, namespace, err);
     return undefined;
-  });
+  };
+  const existing = await connection.operatorService.listSearchAttributes({ namespace }).catch(orCheckKnown);
   if (!existing) return [];
   const known = { ...existing.customAttributes, ...existing.systemAttributes };
   const missing = Object.values(SEARCH_ATTRIBUTES).filter((k) => !(k.name in known));
   const names = missing.map((k) => k.name);
   if (missing.length) {
-    await connection.operatorService.addSearchAttributes({
-      namespace,
-      searchAttributes: Object.fromEntries(missing.map((k) => [k.name, TYPE[k.type as keyof typeof TYPE]])),
-    });
+    let refused = false;
+    await connection.operatorService
+      .addSearchAttributes({
+        namespace,
+        searchAttributes: Object.fromEntries(missing.map((k) => [k.name, TYPE[k.type as keyof typeof TYPE]])),
+      })
+      .catch(async (err) => {
+        await orCheckKnown(err);
+        refused = true;
+      });
+    if (refused) return [];
     onRegistered(names);
     await untilUsable(connection, namespace, names, usableWithinMs);
   }

@@ -377,9 +377,10 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
   );
 
   wf.setHandler(actSignal, async (raw) => {
-    // Sent without its input (`temporal workflow signal --name act`, no --input): there is nothing
-    // to decide, and reading it would fail this task and every one after it.
-    if (raw === null || typeof raw !== 'object') {
+    // Sent without its input (`temporal workflow signal --name act`, no --input, or null): there is
+    // nothing to decide, and reading it would fail this task and every one after it. Any other input
+    // goes on as it always did (its default command id draws on the run's random sequence).
+    if (raw === null || raw === undefined) {
       wf.log.warn('signalled command refused', { error: 'the signal carries no command' });
       return;
     }

@@ -66,7 +66,7 @@ function detailOf(e: DomainEvent): Record<string, unknown> {
  * Keys in one order: the event log's jsonb reorders an object's keys, Temporal's payloads keep them
  * as written, and the same entry must read the same, byte for byte, whichever source speaks.
  */
-function sortedKeys(v: unknown): unknown {
+export function sortedKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortedKeys);
   if (v === null || typeof v !== 'object') return v;
   return Object.fromEntries(

@@ -59,6 +59,9 @@ async function main() {
   const interrupt = () => (cluster ? void shutdown(0) : (interrupted = stopping = true));
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);
+  // A closed terminal or a dropped SSH session: the server and the members, in groups of their own,
+  // would outlive a supervisor killed by it.
+  process.on('SIGHUP', interrupt);
 
   cluster = await startCluster(options, say);
   if (stopping) {

@@ -104,6 +104,7 @@ export async function startTemporalCluster({
   retentionDays = 30,
   dbName = 'temporal',
   log = (m) => console.error(m),
+  ownGroup = false,
 } = {}) {
   if (!/^[a-z_][a-z0-9_]*$/.test(dbName)) throw new Error(`dbName must be a plain lowercase identifier: ${dbName}`);
   // Membership ports are 300 below the frontend's, and the SQL schema stores them as smallint.
@@ -150,11 +151,12 @@ export async function startTemporalCluster({
   const out = fs.openSync(logFile, 'a');
   log(`starting temporal-server on ${address} (log: ${logFile})`);
   // The server reads <root>/<config>/<env>.yaml.
-  // A process group of its own: a terminal's Ctrl-C reaches only the supervisor, which stops the
-  // APIs and workers before it stops the server, so that no decision in flight loses its Temporal.
+  // Under a supervisor that stops the APIs and workers first (`npm run cluster`), a process group
+  // of its own, so a terminal's Ctrl-C reaches only the supervisor and no decision in flight loses
+  // its Temporal. Run alone, it shares this script's group and dies with it, stopped or not.
   const child = spawn(server, ['--root', dataDir, '--config', 'config', '--env', 'production', '--allow-no-auth', 'start'], {
     stdio: ['ignore', out, out],
-    detached: true,
+    detached: ownGroup,
   });
   fs.closeSync(out);
   let exited = null;

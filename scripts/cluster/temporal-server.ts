@@ -12,6 +12,8 @@ export interface TemporalServerOptions {
   retentionDays: number;
   dbName: string;
   log(line: string): void;
+  /** A process group of its own, for a supervisor that stops it last (no terminal signal reaches it). */
+  ownGroup?: boolean;
 }
 
 export interface TemporalServer {

@@ -95,6 +95,7 @@ export async function startCluster(o: ClusterOptions, log: (line: string) => voi
       retentionDays: o.retentionDays,
       dbName: o.temporalDb,
       log,
+      ownGroup: true,
     });
     stops.push(() => server.stop());
 

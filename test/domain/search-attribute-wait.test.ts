@@ -72,6 +72,13 @@ describe('a connection that may not list or register attributes (Temporal Cloud 
     expect(calls.counted).toEqual([ALL.map((n) => `${n} IS NULL`).join(' AND ')]);
   });
 
+  test('listing allowed but registering refused: the same check, and the same advice', async () => {
+    const { connection } = server({ registered: ['BaseStage'], countAnswers: [notYet()] });
+    (connection as unknown as { operatorService: { addSearchAttributes: unknown } }).operatorService.addSearchAttributes = async () =>
+      Promise.reject(grpcError(7, 'Request unauthorized'));
+    await expect(ensureSearchAttributes(connection, 'zz-bases.a1b2c')).rejects.toThrow(/tcld namespace search-attributes add/);
+  });
+
   test('fails to start, saying how to create them, when one is missing', async () => {
     const { connection } = cloud(notYet());
     await expect(ensureSearchAttributes(connection, 'zz-bases.a1b2c')).rejects.toThrow(

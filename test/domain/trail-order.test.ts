@@ -34,6 +34,24 @@ describe('the trail, in time order', () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
   });
 
+  test('decisions written together, and a decision written promptly, keep the order of the sequence whatever the clocks', () => {
+    // The write's clock (PostgreSQL's) a little ahead of the decisions' (the API host's).
+    const facts = [fact(1, 'ReviewRecorded', 0), fact(2, 'ReviewRecorded', 0), fact(3, 'ReviewRecorded', 1)];
+    const written = new Map([
+      [1, at(0, 5)],
+      [2, at(0, 5)],
+      [3, at(1, 5)],
+    ]);
+    expect(trailEntries(facts, [], written).map((e) => [e.kind, e.seq])).toEqual([
+      ['action', 1],
+      ['persisted', 1],
+      ['action', 2],
+      ['persisted', 2],
+      ['action', 3],
+      ['persisted', 3],
+    ]);
+  });
+
   test('a decision reads the same whatever order its particulars were stored in (the event log reorders them)', () => {
     const event = (detail: Record<string, unknown>) =>
       ({ type: 'PublicityScheduled', at: at(0), actor: { sub: 'system', name: '系统', role: 'system' }, commandId: 'c1', ...detail }) as unknown as DomainEvent;

@@ -2,7 +2,7 @@ import { application, applicantToken, client, HttpClient, Reply, staff, today } 
 import { step, submit, submitKeyed, TestBase, toPartyReview, toPublicity } from '../support/journeys';
 import { startStack, Stack } from '../support/stack';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ObjectionCommand } from '../../domain';
+import { ObjectionCommand, shanghaiDate } from '../../domain';
 import { workflowIdOf } from '../../workflows/ids';
 import { actUpdate } from '../../workflows/messages';
 import { countWorkflows, temporalClient } from '../support/temporal';
@@ -315,10 +315,11 @@ describe('one Idempotency-Key with a different body', () => {
 });
 
 test('a keyed submission resent once its agreement has expired is answered with the base it made, not refused as ineligible', async () => {
-  // An API two days on, on the same servers: the agreement valid until today has expired there.
-  await withOwnApi(stack, { now: () => Date.now() + 2 * 864e5 }, async (laterHttp) => {
+  // An API three days on, on the same servers: the agreement valid until tomorrow has expired there
+  // (tomorrow, so that Shanghai's midnight passing mid-test cannot expire it for the first send).
+  await withOwnApi(stack, { now: () => Date.now() + 3 * 864e5 }, async (laterHttp) => {
     const app = application();
-    const body = { ...app, agreement: { ...app.agreement, validUntil: today() } };
+    const body = { ...app, agreement: { ...app.agreement, validUntil: shanghaiDate(Date.now() + 864e5) } };
     const token = applicantToken(app.applicant.creditCode);
     const headers = { 'idempotency-key': `expiring-${app.applicant.creditCode}` };
     const first = await http.post('/api/bases', body, token, headers);

@@ -6,10 +6,11 @@ import { submit, toPublicity } from '../support/journeys';
 import { until } from '../support/poll';
 import { loggedLines, startStack, Stack } from '../support/stack';
 import { temporalClient } from '../support/temporal';
+import { withOwnApi } from '../support/own-api';
 
 // Operators act through Temporal itself (`temporal workflow signal --name act`): the same
 // decider decides, a refused signal changes nothing, and the query answers the base view.
-jest.setTimeout(120_000);
+jest.setTimeout(240_000);
 let stack: Stack;
 let http: HttpClient;
 let temporal: Client;
@@ -140,15 +141,18 @@ test('a base withdrawn while the run waited on the calendar it had just been tol
     const accepted = async () => (await handle.fetchHistory()).events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length ?? 0;
     const before = await accepted();
     await handle.signal('calendarLoaded', year);
-    // Meanwhile the applicant withdraws; the update is taken once the held task reports in.
-    const withdrawal = http.call('POST', `/api/bases/${b.id}/actions`, { token: b.token, body: { type: 'withdraw', reason: '合作调整' }, timeoutMs: 60_000 });
-    await until('the withdrawal taken', accepted, (n) => n === before + 1, 40_000, 250);
-    await locker.query('ROLLBACK');
-    locker.release();
-    locker = undefined;
-    await withdrawal;
-    await until('the run ended', async () => (await handle.describe()).status.name, (status) => status === 'COMPLETED', 20_000, 250);
-    await http.waitStage(b.id, staff.officer(), 'withdrawn');
+    // Meanwhile the applicant withdraws, through an API that waits as long as it takes: the update
+    // is taken once the held task reports in (a workflow task heartbeats every 8 s or so).
+    await withOwnApi(stack, { env: { REQUEST_TIMEOUT_MS: '90000' } }, async (patient) => {
+      const withdrawal = patient.call('POST', `/api/bases/${b.id}/actions`, { token: b.token, body: { type: 'withdraw', reason: '合作调整' }, timeoutMs: 120_000 });
+      await until('the withdrawal taken', accepted, (n) => n === before + 1, 90_000, 250);
+      await locker!.query('ROLLBACK');
+      locker!.release();
+      locker = undefined;
+      const answered = await withdrawal;
+      expect([answered.status, answered.body.stage]).toEqual([200, 'withdrawn']);
+    });
+    await until('the run ended', async () => (await handle.describe()).status.name, (status) => status === 'COMPLETED', 30_000, 250);
   } finally {
     if (locker) {
       await locker.query('ROLLBACK').catch(() => undefined);

@@ -96,7 +96,7 @@ test('in a namespace no worker has yet registered the search attributes in, a su
     there.workflow
       .start('probe', { taskQueue: 'none', workflowId: 'probe', typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.BaseStage, value: 'x' }] })
       .then(() => 'started', (e: Error) => String((e as { cause?: Error }).cause?.message ?? e));
-  await until('the new namespace in use', probe, (refusal) => /search attribute/.test(refusal), 20_000);
+  await until('the new namespace in use', probe, (refusal) => /search attribute/.test(refusal), 60_000);
   const fresh = await startStack('freshns', { timeScale: 5_000_000, worker: false, env: { TEMPORAL_NAMESPACE: namespace, LOG_LEVEL: 'info' } });
   try {
     const app = application({ district: '410181' });

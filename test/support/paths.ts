@@ -195,11 +195,11 @@ export const PATHS: Record<string, { ends: string; drive(c: PathContext): Promis
     ends: 'certified',
     async drive({ http, earlier, dropCalendarYear }) {
       // Approved weeks ago, its year's schedule loaded only today: the window ended before it was known.
+      const b = await submit(http);
+      await toPartyReview(http, b);
       const approvedOn = shanghaiDate(Date.now() - EARLIER_DAYS * 864e5);
       const year = Number(approvedOn.slice(0, 4));
       await dropCalendarYear(year);
-      const b = await submit(http);
-      await toPartyReview(http, b);
       const opened = await step(earlier, b, staff.leader(), 'approve_candidate', { meeting: { date: approvedOn, minutes: '党组会纪要' } }, 'publicity');
       if (opened.publicity.waiting?.year !== year) throw new Error(`expected the window to wait for ${year}: ${JSON.stringify(opened.publicity)}`);
       await loadYear(http, year);
