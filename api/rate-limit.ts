@@ -73,7 +73,8 @@ export const ACROSS_BASES = 10;
  * may well object to several of the bases a list puts up for publicity), and by client across all
  * bases at ACROSS_BASES times that, so that ids made up one by one do not escape the count. Made-up
  * ids could still fill the pairs' table from a thousand addresses; past its capacity only the count
- * across bases holds, so such a flood cannot shut the form to everyone else.
+ * across bases holds, so such a flood does not shut the form to everyone else (filling that count's
+ * own table takes as many clients as it holds).
  */
 export function rateLimitByBase(perMinute: number, capacity = MAX_CLIENTS): RequestHandler {
   const perBase = new MinuteCounter(perMinute, capacity, 'pass');
