@@ -5,6 +5,8 @@ import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { GRPC_STATUS, grpcCode } from './grpc-status';
 
 const INDEXED = temporal.api.enums.v1.IndexedValueType;
+/** A visibility query the server accepts only once it knows every one of `names`. */
+const namingAll = (names: string[]) => names.map((n) => `${n} IS NULL`).join(' AND ');
 /** A server that answers but will not let this connection list or register attributes. */
 const NOT_ALLOWED = new Set<number>([GRPC_STATUS.PERMISSION_DENIED, GRPC_STATUS.UNIMPLEMENTED, GRPC_STATUS.UNAUTHENTICATED]);
 const TYPE = { KEYWORD: INDEXED.INDEXED_VALUE_TYPE_KEYWORD, DATETIME: INDEXED.INDEXED_VALUE_TYPE_DATETIME, TEXT: INDEXED.INDEXED_VALUE_TYPE_TEXT } as const;
@@ -56,7 +58,7 @@ export async function ensureSearchAttributes(
  * refused, so the worker does not poll until a query naming the attributes is accepted.
  */
 async function untilUsable(connection: Connection, namespace: string, names: string[], withinMs: number): Promise<void> {
-  const query = names.map((n) => `${n} IS NULL`).join(' AND ');
+  const query = namingAll(names);
   const deadline = Date.now() + withinMs;
   for (;;) {
     try {
@@ -77,7 +79,7 @@ const tcldArgs = () => Object.values(SEARCH_ATTRIBUTES).map((k) => `--search-att
 
 /** Where the attributes cannot be listed or registered: a query naming them all must be accepted. */
 async function knownToTheServer(connection: Connection, namespace: string, cause: unknown): Promise<void> {
-  const query = Object.values(SEARCH_ATTRIBUTES).map((k) => `${k.name} IS NULL`).join(' AND ');
+  const query = namingAll(Object.values(SEARCH_ATTRIBUTES).map((k) => k.name));
   try {
     await connection.workflowService.countWorkflowExecutions({ namespace, query });
   } catch (err) {
