@@ -54,13 +54,19 @@ export function fromDomainError(err: DomainError): Problem {
   }
 }
 
+/** No body read at all is a request sent without JSON's content type (curl's -d alone): said so. */
+const messageOf = (i: ZodError['issues'][number], prefix: string): string =>
+  !prefix && i.path.length === 0 && i.code === 'invalid_type' && /received undefined/.test(i.message) ? 'no JSON body: send one with Content-Type: application/json' : i.message;
+
 export function fromZodError(err: ZodError, prefix = ''): Problem {
   const at = (path: PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.') || '(body)';
   // An unknown field is named by its own path, one entry each, as a form maps errors to fields.
   const errors = err.issues.flatMap((i) =>
-    i.code === 'unrecognized_keys' ? i.keys.map((k) => ({ path: at([...i.path, k]), message: `unknown field: ${k}` })) : [{ path: at(i.path), message: i.message }],
+    i.code === 'unrecognized_keys' ? i.keys.map((k) => ({ path: at([...i.path, k]), message: `unknown field: ${k}` })) : [{ path: at(i.path), message: messageOf(i, prefix) }],
   );
-  return invalid(`${errors.length} field(s) invalid`, errors);
+  // Named for the part of the request at fault: the body, the query string, or a path parameter.
+  const [slug, title] = !prefix ? ['invalid-body', 'Invalid request'] : prefix === 'query' ? ['invalid-query', 'Invalid query'] : ['invalid-path', 'Invalid path parameter'];
+  return new Problem(422, slug, title, `${errors.length} field(s) invalid`, { errors });
 }
 
 export function sendProblem(res: Response, p: Problem): void {

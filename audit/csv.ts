@@ -1,6 +1,7 @@
 import { Trail } from './assemble';
+import { ROLE_LABELS } from './labels';
 
-const COLUMNS = ['seq', 'at', 'kind', 'action', 'label_zh', 'label_en', 'actor_name', 'actor_role', 'actor_sub', 'from', 'from_zh', 'to', 'to_zh', 'detail', 'via', 'identity', 'source'] as const;
+const COLUMNS = ['seq', 'at', 'kind', 'action', 'label_zh', 'label_en', 'actor_name', 'actor_role', 'actor_role_zh', 'actor_sub', 'from', 'from_zh', 'to', 'to_zh', 'detail', 'via', 'identity', 'source'] as const;
 
 /** Quotes every cell and defuses formulas, so a spreadsheet shows the trail and runs nothing. */
 function cell(v: unknown): string {
@@ -17,7 +18,7 @@ export function trailCsv(trail: Trail): string {
   const logged = trail.runs.filter((r) => r.source === 'event_log' && r.seqs);
   const sourceOf = (seq: number) => (logged.some((r) => seq >= r.seqs![0] && seq <= r.seqs![1]) ? 'event_log' : 'temporal');
   const rows = trail.entries.map((e) =>
-    [e.seq, e.at, e.kind, e.action, e.label.zh, e.label.en, e.actor?.name, e.actor?.role, e.actor?.sub, e.from, e.fromLabel?.zh, e.to, e.toLabel?.zh, e.detail, e.via, e.identity, sourceOf(e.seq)]
+    [e.seq, e.at, e.kind, e.action, e.label.zh, e.label.en, e.actor?.name, e.actor?.role, e.actor && ROLE_LABELS[e.actor.role], e.actor?.sub, e.from, e.fromLabel?.zh, e.to, e.toLabel?.zh, e.detail, e.via, e.identity, sourceOf(e.seq)]
       .map(cell)
       .join(','),
   );

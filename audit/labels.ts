@@ -50,3 +50,15 @@ export const STAGE_LABELS: Record<string, { zh: string; en: string }> = {
   withdrawn: { zh: '已撤回', en: 'Withdrawn' },
   revoked: { zh: '已取消资格', en: 'Revoked' },
 };
+
+/** Who acted, as the bureau names them; `public` and `system` sign what no account does. */
+export const ROLE_LABELS: Record<string, string> = {
+  applicant: '申报单位',
+  district_officer: '区县科技主管部门',
+  expert: '评审专家',
+  bureau_officer: '市科技局经办处室',
+  bureau_leader: '市科技局党组',
+  admin: '系统管理员',
+  public: '社会公众',
+  system: '系统',
+};

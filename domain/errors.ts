@@ -21,5 +21,5 @@ export const forbidden = (message: string) => new DomainError('FORBIDDEN', messa
 export const invalid = (message: string, errors: FieldProblem[]) => new DomainError('INVALID', message, { errors });
 export const ineligible = (errors: FieldProblem[]) =>
   new DomainError('INELIGIBLE', 'The applicant does not meet the conditions of Art. 7', { errors });
-export const illegalStage = (action: string, stage: string, allowedActions: string[]) =>
-  new DomainError('ILLEGAL_STAGE', `${action} is not allowed while the base is in ${stage}`, { stage, allowedActions });
+export const illegalStage = (action: string, stage: string, allowedActions: string[], why?: string) =>
+  new DomainError('ILLEGAL_STAGE', why ? `${action} is not possible now: ${why}` : `${action} is not allowed while the base is in ${stage}`, { stage, allowedActions });

@@ -39,6 +39,7 @@ async function shutdown(code: number) {
   stopping = true;
   console.log('\nstopping…');
   for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  console.log('stopped');
   process.exit(code);
 }
 

@@ -2,7 +2,7 @@ import { signToken } from '../api/auth';
 import { ROLES, Role, withCheckCharacter } from '../domain';
 import { DEV_JWT_SECRET } from '../runtime/config';
 
-// npm run token -- ROLE [district|org] : a development token signed with AUTH_JWT_SECRET.
+// npm run token -- ROLE [district|org|suffix] : a development token signed with AUTH_JWT_SECRET.
 const NAMES: Record<Role, string> = {
   applicant: '申报单位联系人',
   district_officer: '区县科技局经办人',
@@ -14,7 +14,10 @@ const NAMES: Record<Role, string> = {
 
 const [role, scope] = process.argv.slice(2);
 if (!ROLES.includes(role as Role)) {
-  console.error(`usage: npm run token -- ROLE [district|org]\n  ROLE: ${ROLES.join(' | ')}`);
+  console.error(
+    `usage: npm run -s token -- ROLE [district|org|suffix]\n  ROLE: ${ROLES.join(' | ')}\n` +
+      '  a district officer\'s district, an applicant\'s credit code; for other roles any word, which makes another person (expert e2)',
+  );
   process.exit(2);
 }
 const r = role as Role;

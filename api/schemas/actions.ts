@@ -22,7 +22,9 @@ const shapes = {
   rule_objection: { objectionId: z.string().min(1).max(64).refine(storable, STORABLE), upheld: z.boolean(), reason: optionalText(2000) },
   submit_annual_report: { year: z.number().int().min(2000).max(2100), indicators: indicatorsSchema },
   // A round is named as the bureau names it: a year (2026), a number (1), or words ("2026年度").
-  start_evaluation: { round: z.union([text(20), z.number().int().min(1).max(999_999)]).transform(String) },
+  start_evaluation: {
+    round: z.union([text(20), z.number().int().min(1).max(999_999)], { error: 'the round, as a year (2026), a positive number (1) or words of at most 20 characters' }).transform(String),
+  },
   submit_evaluation_report: { indicators: indicatorsSchema },
   rate: { rating: z.enum(RATINGS), opinion: optionalText(5000) },
   submit_rectification_report: { summary: text(5000) },

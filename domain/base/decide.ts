@@ -6,7 +6,7 @@ import { allStorable, STORABLE } from '../storable';
 import { addYearsToInstant, isIsoInstant, shanghaiDate, yearOf } from '../time';
 import { ActionCommand, Command, CommandMeta, ObjectionCommand, SubmitCommand, SystemCommand } from './commands';
 import { DomainEvent } from './events';
-import { acceptsObjections, allowedActions, authorize, isBeingRecognised, isOnOffer, scopeOf } from './rules';
+import { acceptsObjections, allowedActions, authorize, isBeingRecognised, isOnOffer, scopeOf, whyNotOnOffer } from './rules';
 import { BaseState, currentEvaluation, standingObjections } from './state';
 import { pendingWork } from './system';
 
@@ -217,7 +217,7 @@ function decideAction(state: BaseState, cmd: ActionCommand): Emit {
   authorize(cmd.actor, cmd.type, scopeOf(state));
   const problems = bodyProblems(state, cmd);
   if (problems.length) throw invalid(`${cmd.type}: invalid body`, problems);
-  if (!isOnOffer(state, cmd.actor, cmd.type)) throw illegalStage(cmd.type, state.stage, allowedActions(state, cmd.actor));
+  if (!isOnOffer(state, cmd.actor, cmd.type)) throw illegalStage(cmd.type, state.stage, allowedActions(state, cmd.actor), whyNotOnOffer(state, cmd.actor, cmd.type));
   const later = stateProblems(state, cmd);
   if (later.length) throw invalid(`${cmd.type}: not possible for this base`, later);
   const m = meta(cmd);

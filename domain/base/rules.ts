@@ -14,11 +14,14 @@ interface ActionRule {
   stages: readonly Stage[];
   /** What else must hold for the action to be on offer now. */
   when?: (s: BaseState, actor: Actor) => boolean;
+  /** Why it is not, when `when` fails in one of its stages: said to the caller instead of the stage. */
+  unless?: string;
 }
 
+type Condition = Pick<ActionRule, 'when' | 'unless'>;
 const district = (stages: Stage[]): ActionRule => ({ role: 'district_officer', scope: 'district', stages });
-const own = (stages: readonly Stage[], when?: ActionRule['when']): ActionRule => ({ role: 'applicant', scope: 'own', stages, when });
-const bureau = (role: Role, stages: readonly Stage[], when?: ActionRule['when']): ActionRule => ({ role, scope: 'any', stages, when });
+const own = (stages: readonly Stage[], c: Condition = {}): ActionRule => ({ role: 'applicant', scope: 'own', stages, ...c });
+const bureau = (role: Role, stages: readonly Stage[], c: Condition = {}): ActionRule => ({ role, scope: 'any', stages, ...c });
 
 export const ACTION_RULES: Record<ActionType, ActionRule> = {
   recommend: district(['district_review']),
@@ -26,14 +29,14 @@ export const ACTION_RULES: Record<ActionType, ActionRule> = {
   return: district(['district_review']),
   resubmit: own(['returned']),
   withdraw: own(BEFORE_CERTIFIED),
-  record_review: bureau('expert', ['expert_review'], (s, a) => !s.reviews.some((r) => r.by.sub === a.sub)),
-  conclude_review: bureau('bureau_officer', ['expert_review'], (s) => s.reviews.length > 0),
+  record_review: bureau('expert', ['expert_review'], { when: (s, a) => !s.reviews.some((r) => r.by.sub === a.sub), unless: 'this expert has already recorded a review of this base' }),
+  conclude_review: bureau('bureau_officer', ['expert_review'], { when: (s) => s.reviews.length > 0, unless: 'no expert has recorded a review yet' }),
   approve_candidate: bureau('bureau_leader', ['party_review']),
   reject_candidate: bureau('bureau_leader', ['party_review']),
-  rule_objection: bureau('bureau_officer', ['publicity', 'objection_review'], (s) => standingObjections(s).length > 0),
+  rule_objection: bureau('bureau_officer', ['publicity', 'objection_review'], { when: (s) => standingObjections(s).length > 0, unless: 'no objection is standing' }),
   submit_annual_report: own(['certified', 'evaluation', 'rectification']),
   start_evaluation: bureau('bureau_officer', ['certified']),
-  submit_evaluation_report: own(['evaluation', 're_evaluation'], (s) => !currentEvaluation(s)?.report),
+  submit_evaluation_report: own(['evaluation', 're_evaluation'], { when: (s) => !currentEvaluation(s)?.report, unless: "this evaluation's report is already in" }),
   rate: bureau('bureau_officer', ['evaluation', 're_evaluation']),
   submit_rectification_report: own(['rectification']),
   revoke: bureau('bureau_leader', RECOGNISED),
@@ -69,6 +72,12 @@ export function authorize(actor: Actor, type: ActionType, base: BaseScope): void
 export function isOnOffer(s: BaseState, actor: Actor, type: ActionType): boolean {
   const rule = ACTION_RULES[type];
   return rule.stages.includes(s.stage) && (rule.when?.(s, actor) ?? true);
+}
+
+/** Why an action of the right stage is not on offer to this caller, if a rule says why. */
+export function whyNotOnOffer(s: BaseState, actor: Actor, type: ActionType): string | undefined {
+  const rule = ACTION_RULES[type];
+  return rule.stages.includes(s.stage) && rule.when && !rule.when(s, actor) ? rule.unless : undefined;
 }
 
 /**

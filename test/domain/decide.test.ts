@@ -92,13 +92,14 @@ describe('district review', () => {
 describe('expert review and the party group', () => {
   test('a review must be recorded before the review is concluded', () => {
     const s = given(submitted(), act.recommend());
-    expect(refusal(s, act.conclude()).code).toBe('ILLEGAL_STAGE');
+    expect([refusal(s, act.conclude()).code, refusal(s, act.conclude()).message]).toEqual(['ILLEGAL_STAGE', 'conclude_review is not possible now: no expert has recorded a review yet']);
     expect(allowedActions(s, actors.officer)).toEqual([]);
     expect(allowedActions(given(submitted(), act.recommend(), act.review()), actors.officer)).toEqual(['conclude_review']);
   });
   test('an expert reviews once', () => {
     const s = given(submitted(), act.recommend(), act.review());
-    expect(refusal(s, act.review()).code).toBe('ILLEGAL_STAGE');
+    // Said as it is: the stage is right, the expert has already reviewed.
+    expect([refusal(s, act.review()).code, refusal(s, act.review()).message]).toEqual(['ILLEGAL_STAGE', 'record_review is not possible now: this expert has already recorded a review of this base']);
     expect(stageAfter(s, act.review(actors.expert2))).toBe('expert_review');
   });
   test('a failed review rejects; a passing one needs its site inspection', () => {

@@ -1,3 +1,4 @@
+import { fromZodError } from '../../api/problem';
 import { parseAction } from '../../api/schemas/actions';
 import { applicationSchema } from '../../api/schemas/application';
 import { application } from './fixtures';
@@ -55,5 +56,21 @@ describe('an evaluation round', () => {
   });
   test('is not zero, negative, fractional or empty', () => {
     for (const round of [0, -1, 1.5, '']) expect([round, parseAction({ type: 'start_evaluation', round }).success]).toEqual([round, false]);
+  });
+});
+
+describe('what a newcomer gets wrong, answered with what to do', () => {
+  const answer = (body: unknown) => {
+    const r = parseAction(body);
+    return r.success ? undefined : fromZodError(r.error).extra.errors;
+  };
+
+  test('a body not sent as JSON (curl -d without its content type) is told to send one', () => {
+    expect(answer(undefined)).toEqual([{ path: '(body)', message: 'no JSON body: send one with Content-Type: application/json' }]);
+  });
+
+  test('an evaluation round left out is described, not just called invalid', () => {
+    expect(answer({ type: 'start_evaluation' })).toEqual([{ path: 'round', message: expect.stringContaining('the round, as a year (2026)') }]);
+    expect(parseAction({ type: 'start_evaluation', round: 2026 }).data).toMatchObject({ round: '2026' });
   });
 });

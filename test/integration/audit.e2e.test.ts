@@ -178,8 +178,9 @@ test('the trail downloads as CSV with a header row, and is for auditors only', a
   expect(csv.status).toBe(200);
   expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
   const lines = csv.text.replace(/^\ufeff/, '').trim().split('\r\n');
-  expect(lines[0]).toBe('seq,at,kind,action,label_zh,label_en,actor_name,actor_role,actor_sub,from,from_zh,to,to_zh,detail,via,identity,source');
+  expect(lines[0]).toBe('seq,at,kind,action,label_zh,label_en,actor_name,actor_role,actor_role_zh,actor_sub,from,from_zh,to,to_zh,detail,via,identity,source');
   expect(lines[1]).toContain('"提交申报","Application submitted"');
+  expect(lines[1]).toContain('"applicant","申报单位"');
   expect(lines[1]).toContain('"","","district_review","区县审核"');
   expect(lines[1]).toMatch(/,"temporal"$/);
   expect(csv.headers.get('content-disposition')).toContain(`base-${b.id}-history.csv`);

@@ -103,7 +103,7 @@ describe('query strings and path parameters', () => {
     for (const year of ['02026', '2026.0', '0x7EA', '+2026', ' 2026']) {
       expect([year, (await http.get(`/api/calendar/${encodeURIComponent(year)}`, staff.officer())).status]).toEqual([year, 404]);
       const put = await http.call('PUT', `/api/calendar/${encodeURIComponent(year)}`, { token: staff.admin(), body: { holidays: [], workdays: [] } });
-      expect([year, put.status, put.body.errors]).toEqual([year, 422, [{ path: 'year', message: 'a year, four digits' }]]);
+      expect([year, put.status, put.body.type, put.body.errors]).toEqual([year, 422, 'urn:zz-coop-bases:problem:invalid-path', [{ path: 'year', message: 'a year, four digits' }]]);
     }
   });
 });
