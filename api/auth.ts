@@ -17,6 +17,8 @@ const claimsSchema = z
     exp: z.number(),
     nbf: z.number().optional(),
     iat: z.number().optional(),
+    iss: z.string().optional(),
+    aud: z.union([z.string(), z.array(z.string())]).optional(),
   })
   .refine((c) => c.role !== 'applicant' || !!c.org, 'an applicant token carries org')
   .refine((c) => c.role !== 'district_officer' || !!c.district, 'a district officer token carries district');
@@ -30,8 +32,27 @@ const b64json = (part: string): unknown => {
 };
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** What a token must satisfy besides its signature: an issuer and an audience, where the deployment names them. */
+export interface TokenRules {
+  secret: string;
+  issuer?: string;
+  audience?: string;
+}
+
+/**
+ * A token minted for another service that shares the secret names that service in `aud`: RFC 7519
+ * has a token whose audience does not include the recipient refused, and an API with no audience of
+ * its own is in no token's.
+ */
+function audienceProblem(aud: string | string[] | undefined, audience: string | undefined): string | undefined {
+  if (aud === undefined) return audience === undefined ? undefined : `token has no aud; this API takes tokens for ${audience}`;
+  if (audience === undefined) return 'token names an audience (aud), and this API has none (AUTH_JWT_AUDIENCE) to be in it';
+  return (Array.isArray(aud) ? aud : [aud]).includes(audience) ? undefined : `token is not for this API: aud does not include ${audience}`;
+}
+
 /** HS256 only: `alg: none` and every other algorithm are refused, and so is a token without exp. */
-export function verifyToken(token: string, secret: string, nowSec = Date.now() / 1000): Actor {
+export function verifyToken(token: string, rules: TokenRules, nowSec = Date.now() / 1000): Actor {
+  const { secret } = rules;
   const parts = token.split('.');
   if (parts.length !== 3) throw unauthorized('malformed token');
   let header: unknown;
@@ -54,10 +75,15 @@ export function verifyToken(token: string, secret: string, nowSec = Date.now() /
   const c = claims.data;
   if (c.exp < nowSec - CLOCK_SKEW_SEC) throw unauthorized('token expired');
   if (c.nbf !== undefined && c.nbf > nowSec + CLOCK_SKEW_SEC) throw unauthorized('token not yet valid');
+  if (rules.issuer !== undefined && c.iss !== rules.issuer) throw unauthorized(`token not issued by ${rules.issuer} (iss)`);
+  const audience = audienceProblem(c.aud, rules.audience);
+  if (audience) throw unauthorized(audience);
   return { sub: c.sub, name: c.name, role: c.role, org: c.org, district: c.district };
 }
 
-export function signToken(claims: Omit<Actor, 'role'> & { role: string }, secret: string, ttlSec = 8 * 3600): string {
+export type TokenClaims = Omit<Actor, 'role'> & { role: string; iss?: string; aud?: string | string[] };
+
+export function signToken(claims: TokenClaims, secret: string, ttlSec = 8 * 3600): string {
   const now = Math.floor(Date.now() / 1000);
   const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const head = enc({ alg: 'HS256', typ: 'JWT' });
@@ -71,13 +97,13 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export function requireActor(secret: string): RequestHandler {
+export function requireActor(rules: TokenRules): RequestHandler {
   return (req, _res, next) => {
     const h = req.headers.authorization;
     if (!h) return next(unauthorized('send Authorization: Bearer <token>'));
     const m = /^Bearer\s+(\S+)$/i.exec(h);
     if (!m) return next(unauthorized('send Authorization: Bearer <token>'));
-    req.actor = verifyToken(m[1], secret);
+    req.actor = verifyToken(m[1], rules);
     next();
   };
 }

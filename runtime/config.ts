@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { POLICY_VERSIONS, DEFAULT_POLICY_VERSION, policyOf } from '../domain';
 import { TASK_QUEUE_DEFAULT } from '../workflows/ids';
+import type { TokenRules } from '../api/auth';
 import { LOG_LEVELS } from './log';
 
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
@@ -62,6 +63,9 @@ const schema = z
     TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
     TEMPORAL_API_KEY: z.string().optional(),
     AUTH_JWT_SECRET: z.string().optional(),
+    // Where an identity provider mints the tokens, and mints them for other services with the same secret too.
+    AUTH_JWT_ISSUER: z.string().optional(),
+    AUTH_JWT_AUDIENCE: z.string().optional(),
     TIME_SCALE: z.coerce.number().min(1, 'at least 1 (1 = real time)').default(1),
     POLICY_VERSION: z.enum(POLICY_VERSIONS as [string, ...string[]]).default(DEFAULT_POLICY_VERSION),
     CONTINUE_AS_NEW_AFTER_EVENTS: z.coerce.number().int().min(20).optional(),
@@ -104,7 +108,7 @@ const schema = z
     }
   });
 
-export type Config = z.infer<typeof schema> & { jwtSecret: string };
+export type Config = z.infer<typeof schema> & { jwtSecret: string; tokens: TokenRules };
 
 /**
  * How long an API takes at most to answer what is in flight once told to stop: its Temporal call
@@ -132,7 +136,8 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv,
 /** Reads the environment once, refusing to start on anything missing or malformed, naming it. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = parseEnv(schema, env, 'invalid configuration');
-  return { ...c, jwtSecret: c.AUTH_JWT_SECRET ?? DEV_JWT_SECRET };
+  const jwtSecret = c.AUTH_JWT_SECRET ?? DEV_JWT_SECRET;
+  return { ...c, jwtSecret, tokens: { secret: jwtSecret, issuer: c.AUTH_JWT_ISSUER, audience: c.AUTH_JWT_AUDIENCE } };
 }
 
 export function requireDatabaseUrl(c: Config): string {

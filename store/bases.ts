@@ -37,6 +37,12 @@ export async function getDecisionTarget(pool: Pool, id: string, commandId: strin
   return r && { id: r.id, stage: r.stage, scope: { district: r.district, creditCode: r.credit_code }, known: r.known, fingerprint: r.fingerprint ?? undefined };
 }
 
+/** How many objections the base's publicity has taken, as far as the read model knows. */
+export async function objectionsTaken(pool: Pool, id: string): Promise<number> {
+  const { rows } = await pool.query(prepared(`SELECT coalesce(jsonb_array_length(state->'publicity'->'objections'), 0) AS n FROM bases WHERE id = $1`, [id]));
+  return Number(rows[0]?.n ?? 0);
+}
+
 export interface BaseFilter {
   /** Any of these stages. */
   stage?: Stage[];
@@ -44,7 +50,6 @@ export interface BaseFilter {
   /** Any of these latest ratings. */
   rating?: string[];
   q?: string;
-  creditCode?: string;
   sort: 'updatedAt' | 'submittedAt' | 'name';
   order: 'asc' | 'desc';
   page: number;
@@ -60,7 +65,6 @@ export async function listBases(pool: Pool, f: BaseFilter): Promise<{ total: num
   if (f.stage) add('stage = ANY(?)', f.stage);
   if (f.district) add('district = ?', f.district);
   if (f.rating) add('latest_rating = ANY(?)', f.rating);
-  if (f.creditCode) add('credit_code = ?', f.creditCode);
   if (f.q) add(`applicant_name ILIKE ? ESCAPE '\\'`, `%${f.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`);
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const order = `${SORT_COLUMNS[f.sort]} ${f.order === 'asc' ? 'ASC' : 'DESC'}, id`;

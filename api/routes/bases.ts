@@ -17,7 +17,7 @@ import { loadBase } from './load-base';
 
 export function basesRoutes(deps: ApiDeps, gate: DependencyGate): Router {
   const r = Router();
-  const auth = requireActor(deps.config.jwtSecret);
+  const auth = requireActor(deps.config.tokens);
   const json = jsonBody('100kb');
 
   /**
@@ -78,16 +78,13 @@ export function basesRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     const actor: Actor = req.actor!;
     const sent = sentParams(req.query);
     // 403 before 422, as everywhere: who may not look hears so, whatever else the query says.
-    if (!STAFF_ROLES.includes(actor.role as never) && actor.role !== 'applicant') throw forbidden('not a staff role');
+    // The contract gives the list to staff: an applicant reads its own base by the id its submission answered with.
+    if (!STAFF_ROLES.includes(actor.role as never)) throw forbidden('the list is for staff; an applicant reads its own base at /api/bases/{id}');
     if (actor.role === 'district_officer' && sent.district !== undefined && sent.district !== actor.district) throw forbidden('a district officer sees only its own district');
     const q = listQuerySchema.safeParse(sent);
     if (!q.success) throw fromZodError(q.error, 'query');
     const filter = { ...q.data } as Parameters<typeof listBases>[1];
-    if (actor.role === 'district_officer') {
-      filter.district = actor.district;
-    } else if (actor.role === 'applicant') {
-      filter.creditCode = actor.org;
-    }
+    if (actor.role === 'district_officer') filter.district = actor.district;
     const { total, states } = await listBases(deps.pool, filter);
     res.json({ items: states.map((s) => toView(s, actor)), total, page: filter.page, pageSize: filter.pageSize });
   });

@@ -13,7 +13,7 @@ import { loadBase } from './load-base';
 
 export function historyRoutes(deps: ApiDeps): Router {
   const r = Router();
-  r.get('/api/bases/:id/history', requireActor(deps.config.jwtSecret), async (req, res) => {
+  r.get('/api/bases/:id/history', requireActor(deps.config.tokens), async (req, res) => {
     const state = await loadBase(deps, String(req.params.id));
     if (!AUDIT_ROLES.includes(req.actor!.role as never)) throw forbidden('the audit trail is for admins and the bureau');
     const q = historyQuerySchema.safeParse(sentParams(req.query));

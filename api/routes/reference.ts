@@ -28,7 +28,7 @@ export function referenceRoutes(deps: ApiDeps): Router {
     res.json(y);
   });
 
-  r.put('/api/calendar/:year', requireActor(deps.config.jwtSecret), jsonBody('64kb'), async (req, res) => {
+  r.put('/api/calendar/:year', requireActor(deps.config.tokens), jsonBody('64kb'), async (req, res) => {
     if (req.actor!.role !== 'admin') throw forbidden('only an admin loads the holiday schedule');
     const year = yearParam.safeParse(req.params.year);
     if (!year.success) throw fromZodError(year.error, 'year');

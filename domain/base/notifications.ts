@@ -11,6 +11,9 @@ export interface Notification {
   body: string;
 }
 
+/** A round as the bureau names it, in a sentence: 2026 is 2026年度, 3 is 第3轮, words as they are. */
+const roundLabel = (round: string): string => (/^\d{4}$/.test(round) ? `${round}年度` : /^\d+$/.test(round) ? `第${round}轮` : round);
+
 /** The letters an event owes the parties of Arts. 4-6, in Chinese as the bureau sends them. */
 export function notificationsFor(r: EventRecord, s: BaseState): Notification[] {
   const name = s.application.applicant.name;
@@ -48,9 +51,9 @@ export function notificationsFor(r: EventRecord, s: BaseState): Notification[] {
     case 'ObjectionRuled':
       return e.upheld ? to([applicant, district], '公示异议成立', `${name}公示期间的异议经核实成立，不予认定。`) : [];
     case 'Certified':
-      return to([applicant, district], '认定为郑州市国际科技合作基地', `${name}经公示无异议，认定为“${e.name.zh}”，认定通知：${e.notice}。`);
+      return to([applicant, district], '认定为郑州市国际科技合作基地', `${name}${s.publicity?.objections.length ? '公示期间所提异议经核实不成立' : '经公示无异议'}，认定为“${e.name.zh}”，认定通知：${e.notice}。`);
     case 'EvaluationStarted':
-      return to([applicant, district], '合作基地评估', `市科技局启动${e.round}年度合作基地评估，请${name}按要求提交评估材料。`);
+      return to([applicant, district], '合作基地评估', `市科技局启动${roundLabel(e.round)}合作基地评估，请${name}按要求提交评估材料。`);
     case 'Rated': {
       const label = { excellent: '优秀', qualified: '合格', unqualified: '不合格' }[e.rating];
       return to([applicant, district], '评估结果', `${name}评估结果：${label}。${e.opinion ?? ''}`);

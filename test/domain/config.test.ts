@@ -81,6 +81,11 @@ describe('production', () => {
     expect(loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET }).jwtSecret).toBe(SECRET);
   });
 
+  test('tokens are checked against the secret, and the issuer and audience where they are named', () => {
+    expect(loadConfig({ AUTH_JWT_SECRET: SECRET, AUTH_JWT_ISSUER: 'https://sso.example', AUTH_JWT_AUDIENCE: 'coop-bases' }).tokens).toEqual({ secret: SECRET, issuer: 'https://sso.example', audience: 'coop-bases' });
+    expect(loadConfig({ AUTH_JWT_ISSUER: '' }).tokens).toEqual({ secret: DEV_JWT_SECRET, issuer: undefined, audience: undefined });
+  });
+
   test('every problem is listed at once, one line each', () => {
     const message = problems({ NODE_ENV: 'production', TEMPORAL_ADDRESS: 'temporal', TEMPORAL_TLS_CERT: A_FILE, TIME_SCALE: '0', DATABASE_URL: 'mysql://x' });
     expect(message.split('\n').slice(1).map((l) => l.trim().split(':')[0]).sort()).toEqual(

@@ -270,6 +270,24 @@ describe('letters on the way to the bureau', () => {
     const returned = given(submitted(), cmd(actors.district, { type: 'return', reason: '材料不全' }));
     expect(lettersOf(returned, cmd(actors.applicant, { type: 'resubmit', application: application() }))).toEqual([['district', '退回修改的申报已重新提交', expect.stringContaining('金水区科技主管部门审核')]]);
   });
+  test('a recognition says the publicity passed without objection, or that the objections raised were found groundless', () => {
+    const closed = given(submitted(), act.recommend(), act.review(), act.conclude(), act.approve(), act.schedule(), act.close());
+    expect(lettersOf(closed, act.certify())[0][2]).toMatch(/经公示无异议，认定为/);
+    const dismissed = given(
+      submitted(), act.recommend(), act.review(), act.conclude(), act.approve(), act.schedule(), act.object(), act.close(),
+      cmd(actors.officer, { type: 'rule_objection', objectionId: 'o1', upheld: false, reason: '经核实不属实' }),
+    );
+    const [[, , body]] = lettersOf(dismissed, act.certify());
+    expect(body).toMatch(/公示期间所提异议经核实不成立，认定为/);
+    expect(body).not.toMatch(/无异议/);
+  });
+  test.each([
+    ['2027', '市科技局启动2027年度合作基地评估'],
+    ['3', '市科技局启动第3轮合作基地评估'],
+    ['2027年度中期', '市科技局启动2027年度中期合作基地评估'],
+  ])('an evaluation named %s is announced as the bureau names it', (round, text) => {
+    expect(lettersOf(certified(), act.startEvaluation(round))[0][2]).toContain(text);
+  });
   test('a withdrawal tells the district, and the bureau once the district had sent it on', () => {
     const withdraw = cmd(actors.applicant, { type: 'withdraw', reason: '合作调整' });
     expect(lettersOf(given(submitted()), withdraw).map(([to]) => to)).toEqual(['district']);

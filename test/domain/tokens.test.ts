@@ -1,12 +1,13 @@
-import { signToken, verifyToken } from '../../api/auth';
+import { signToken, TokenClaims, verifyToken } from '../../api/auth';
 
 const SECRET = 'token-test-secret-0123456789abcdef';
+const RULES = { secret: SECRET };
 const token = () => signToken({ sub: 'bureau-1', name: '经办人', role: 'bureau_officer' }, SECRET);
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 describe('a token has one spelling', () => {
   test('as signed it is taken', () => {
-    expect(verifyToken(token(), SECRET)).toMatchObject({ sub: 'bureau-1', role: 'bureau_officer' });
+    expect(verifyToken(token(), RULES)).toMatchObject({ sub: 'bureau-1', role: 'bureau_officer' });
   });
 
   test('a signature whose last character differs only in the bits no byte uses is refused', () => {
@@ -15,12 +16,40 @@ describe('a token has one spelling', () => {
     // 43 characters carry 258 bits of a 256-bit signature: the last character's two low bits are spare.
     const twin = `${sig.slice(0, -1)}${ALPHABET[last ^ 1]}`;
     expect(Buffer.from(twin, 'base64url')).toEqual(Buffer.from(sig, 'base64url'));
-    expect(() => verifyToken(`${head}.${body}.${twin}`, SECRET)).toThrow(/bad signature/);
+    expect(() => verifyToken(`${head}.${body}.${twin}`, RULES)).toThrow(/bad signature/);
   });
 
   test('a signature with characters appended, or padded, is refused', () => {
     const t = token();
-    expect(() => verifyToken(`${t}A`, SECRET)).toThrow(/bad signature/);
-    expect(() => verifyToken(`${t}=`, SECRET)).toThrow(/bad signature/);
+    expect(() => verifyToken(`${t}A`, RULES)).toThrow(/bad signature/);
+    expect(() => verifyToken(`${t}=`, RULES)).toThrow(/bad signature/);
+  });
+});
+
+describe('an issuer and an audience, where the deployment names them', () => {
+  const OFFICER = { sub: 'bureau-1', name: '经办人', role: 'bureau_officer' };
+  const signed = (extra: Partial<TokenClaims>) => signToken({ ...OFFICER, ...extra }, SECRET);
+  const NAMED = { secret: SECRET, issuer: 'https://sso.zzkj.example', audience: 'coop-bases' };
+
+  test('a token from that issuer, for this API, is taken', () => {
+    expect(verifyToken(signed({ iss: NAMED.issuer, aud: NAMED.audience }), NAMED)).toMatchObject({ sub: 'bureau-1' });
+  });
+
+  test('an audience among several is enough', () => {
+    expect(verifyToken(signed({ iss: NAMED.issuer, aud: ['portal', 'coop-bases'] }), NAMED)).toMatchObject({ sub: 'bureau-1' });
+  });
+
+  test.each([
+    ['another issuer', { iss: 'https://elsewhere.example', aud: 'coop-bases' }, /not issued by https:\/\/sso\.zzkj\.example/],
+    ['no issuer', { aud: 'coop-bases' }, /not issued by/],
+    ['another service', { iss: 'https://sso.zzkj.example', aud: 'portal' }, /not for this API: aud does not include coop-bases/],
+    ['no audience', { iss: 'https://sso.zzkj.example' }, /no aud; this API takes tokens for coop-bases/],
+  ])('a token with %s is refused, saying which', (_, extra, why) => {
+    expect(() => verifyToken(signed(extra), NAMED)).toThrow(why);
+  });
+
+  test('with none named, a token for some other service is still refused, and one naming nothing is taken', () => {
+    expect(() => verifyToken(signed({ aud: 'portal' }), RULES)).toThrow(/names an audience \(aud\), and this API has none \(AUTH_JWT_AUDIENCE\)/);
+    expect(verifyToken(signed({ iss: 'https://sso.zzkj.example' }), RULES)).toMatchObject({ sub: 'bureau-1' });
   });
 });

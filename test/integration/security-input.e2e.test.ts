@@ -13,6 +13,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { idFor } from '../../api/idempotency';
 import { workflowIdOf } from '../../workflows/ids';
 import { ACROSS_BASES } from '../../api/rate-limit';
+import { OBJECTIONS_A_PUBLICITY_HOLDS } from '../../api/routes/actions';
 
 // The limits and defences of the contract, each at its boundary: what is just allowed passes,
 // what is just over is refused with the status the contract names, and changes nothing.
@@ -172,6 +173,27 @@ describe('the public objection form', () => {
     });
   });
 
+  test(`holds at most ${OBJECTIONS_A_PUBLICITY_HOLDS} objections a base, then 409 saying where to write; one filed before is still taken again`, async () => {
+    const b = await submit(http);
+    await toPublicity(http, b);
+    await withOwnApi(stack, { env: { OBJECTIONS_PER_MINUTE: '1000' } }, async (api) => {
+      const object = (i: number, key?: string) =>
+        api.call('POST', `/api/bases/${b.id}/objections`, { body: { name: `异议人${i}`, contact: '13700000000', reason: '数据不实' }, headers: key ? { 'idempotency-key': key } : {} });
+      const filed: number[] = [];
+      for (let i = 0; i < OBJECTIONS_A_PUBLICITY_HOLDS; i += 10) {
+        filed.push(...(await Promise.all(Array.from({ length: 10 }, (_, j) => object(i + j, i + j === 0 ? 'objection-first' : undefined)))).map((r) => r.status));
+      }
+      expect(filed).toEqual(Array(OBJECTIONS_A_PUBLICITY_HOLDS).fill(201));
+      const over = await object(OBJECTIONS_A_PUBLICITY_HOLDS);
+      expect(over.status).toBe(409);
+      expect(over.body.detail).toMatch(new RegExp(`taken the ${OBJECTIONS_A_PUBLICITY_HOLDS} objections it can hold.*write to the bureau directly`));
+      expect((await object(0, 'objection-first')).status).toBe(201);
+    });
+    const view = await http.get(`/api/bases/${b.id}`, staff.officer());
+    expect(view.body.stage).toBe('publicity');
+    expect(view.body.publicity.objections).toHaveLength(OBJECTIONS_A_PUBLICITY_HOLDS);
+  });
+
   test('counts an IPv6 client by its /64, which one subscriber holds whole', async () => {
     const b = await submit(http);
     await toPublicity(http, b);
@@ -238,13 +260,13 @@ describe('security headers', () => {
 });
 
 describe('production mode', () => {
-  const start = async (component: 'api' | 'worker', secret: string) => {
+  const start = async (component: 'api' | 'worker', secret: string, more: Record<string, string> = {}) => {
     const out = new PassThrough();
     let text = '';
     out.on('data', (d) => (text += d));
     const port = await freePort();
     // An empty variable counts as unset.
-    const env = { ...stack.env, NODE_ENV: 'production', PORT: String(port), AUTH_JWT_SECRET: secret };
+    const env = { ...stack.env, NODE_ENV: 'production', PORT: String(port), AUTH_JWT_SECRET: secret, ...more };
     const child = spawnNode(distFile('runtime', `${component}-main.js`), env, `[${component}]`, out);
     return { api: child, port, output: () => text };
   };
@@ -263,15 +285,17 @@ describe('production mode', () => {
     expect(line.msg).toContain('AUTH_JWT_SECRET: production needs a real secret of at least 32 characters');
   });
 
-  test('with a real secret it starts, and tokens signed with the development default are refused', async () => {
+  test('with a real secret it starts, and tokens signed with the development default, or for another service, are refused', async () => {
     const secret = 'a-real-production-secret-0123456789-abcdef';
-    const { api, port } = await start('api', secret);
+    const { api, port } = await start('api', secret, { AUTH_JWT_AUDIENCE: 'coop-bases' });
     try {
       await waitForPort(port, 60_000, 'the API', api.process);
       const prod = client(`http://127.0.0.1:${port}`);
       const claims = { sub: 'officer-1', name: '市局经办人', role: 'bureau_officer' };
-      expect((await prod.get('/api/bases', signToken(claims, DEV_JWT_SECRET))).status).toBe(401);
-      expect((await prod.get('/api/bases', signToken(claims, secret))).status).toBe(200);
+      expect((await prod.get('/api/bases', signToken({ ...claims, aud: 'coop-bases' }, DEV_JWT_SECRET))).status).toBe(401);
+      expect((await prod.get('/api/bases', signToken({ ...claims, aud: 'portal' }, secret))).status).toBe(401);
+      expect((await prod.get('/api/bases', signToken(claims, secret))).status).toBe(401);
+      expect((await prod.get('/api/bases', signToken({ ...claims, aud: 'coop-bases' }, secret))).status).toBe(200);
     } finally {
       await api.stop(5000);
     }

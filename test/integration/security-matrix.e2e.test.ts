@@ -215,11 +215,13 @@ describe('reading', () => {
     expect(all.body.items.map((i: any) => i.id)).toEqual(expect.arrayContaining([elsewhere.id, bases.districtReview.id]));
   });
 
-  test('an applicant lists only its own bases', async () => {
+  test('the list is for staff: an applicant is refused it, and reads its own base by id', async () => {
     const b = bases.districtReview;
-    const own = await http.get('/api/bases', b.token);
-    expect(own.body.items.map((i: any) => i.id)).toEqual([b.id]);
-    expect((await http.get('/api/bases', applicantToken(otherOrg))).body).toMatchObject({ items: [], total: 0 });
+    const refused = await http.get('/api/bases', b.token);
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toMatch(/an applicant reads its own base at \/api\/bases\/\{id\}/);
+    expect((await http.get('/api/bases?stage=nonsense', applicantToken(otherOrg))).status).toBe(403);
+    expect((await http.get(`/api/bases/${b.id}`, b.token)).status).toBe(200);
   });
 
   const auditors: [Caller, number][] = [
