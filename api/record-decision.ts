@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { Actor, BaseState, BaseView, isTerminal, toView } from '../domain';
-import { persistDecision } from '../store/decisions';
+import { EventLogConflict, persistDecision } from '../store/decisions';
 import { dropOutstanding, dropRefused, recordOutstanding } from '../store/outstanding';
 import { workflowIdOf } from '../workflows/ids';
 import { DecisionAnswer, isDecisionAnswer, UpdateAnswer } from '../workflows/messages';
@@ -79,7 +79,8 @@ async function writeBeforeAnswering(deps: ApiDeps, baseId: string, updateId: str
     // sweep writes it. Neither "nothing was changed" (a refused connection looks like Temporal's)
     // nor a bare 500 would be true.
     if (err instanceof Problem) throw err;
-    if (!postgresProblem(err)) deps.log('error', 'a decision applied in Temporal could not be written; the sweep retries it', { baseId, updateId, error: String(err) });
+    if (err instanceof EventLogConflict) deps.log('error', 'a decision applied in Temporal conflicts with the event log and is not written', { baseId, updateId, error: err.message });
+    else if (!postgresProblem(err)) deps.log('error', 'a decision applied in Temporal could not be written; the sweep retries it', { baseId, updateId, error: String(err) });
     throw undecided('PostgreSQL');
   }
 }

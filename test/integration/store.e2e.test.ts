@@ -3,6 +3,9 @@ import { Pool } from 'pg';
 import { ensureDatabase } from '../../runtime/processes';
 import { migrate } from '../../store/migrate';
 import { allocateNoticeSerial } from '../../store/notices';
+import { applyEvents, Command, decide } from '../../domain';
+import { DecisionBatch, EventLogConflict, persistDecision } from '../../store/decisions';
+import { actors, application } from '../domain/fixtures';
 import { createPool } from '../../store/pool';
 import { until } from '../support/poll';
 
@@ -26,6 +29,21 @@ test('the event log cannot be changed, deleted from or emptied, by UPDATE, DELET
   await expect(pool.query('DELETE FROM base_events')).rejects.toThrow(/append-only/);
   await expect(pool.query('TRUNCATE base_events')).rejects.toThrow(/append-only/);
   expect((await pool.query('SELECT count(*)::int AS n FROM base_events')).rows).toEqual([{ n: 1 }]);
+});
+
+test('a decision at a number the log holds from another decision is refused, loudly, and the log keeps what it had; a retry of the same one is not', async () => {
+  const submission = (commandId: string): DecisionBatch => {
+    const cmd = { type: 'submit', baseId: 'b-store-reset', policyVersion: '2021', application: application(), actor: actors.applicant, at: '2026-11-28T10:00:00.000+08:00', commandId } as Command;
+    const { state, records } = applyEvents(undefined, decide(undefined, cmd));
+    return { workflowId: 'base-b-store-reset', runId: 'r1', records, state: state! };
+  };
+  await persistDecision(pool, submission('first'));
+  await persistDecision(pool, submission('first'));
+  // A run reset to before its submission decides it again, under another command id.
+  await expect(persistDecision(pool, submission('after-reset'))).rejects.toThrow(EventLogConflict);
+  await expect(persistDecision(pool, submission('after-reset'))).rejects.toThrow(/event 1 from command first, where run r1 decided command after-reset.*Resetting a base/);
+  const { rows } = await pool.query("SELECT seq, command_id FROM base_events WHERE base_id = 'b-store-reset'");
+  expect(rows).toEqual([{ seq: 1, command_id: 'first' }]);
 });
 
 test("two attempts at one base's notice serial at once (an attempt still running beside its retry) both get the one number", async () => {

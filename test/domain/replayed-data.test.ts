@@ -1,0 +1,41 @@
+import { districtName, eligibilityProblems, policyOf, POLICY_VERSIONS } from '../../domain';
+import { application } from './fixtures';
+
+// A base's first run replays its submission, eligibility included, every time a worker loads it,
+// for years: data it was judged by that changes under it fails that replay (or, where the replay
+// checks no value, changes its dates without a word). These are the data as shipped; a change is a
+// new policy version, or a district added, never an edit.
+
+const SHIPPED_2021 = {
+  version: '2021',
+  source: '郑科规〔2021〕3号《郑州市国际科技合作基地认定和管理办法》',
+  published: true,
+  inForceUntil: '2024-12-31',
+  minYearsRegistered: 3,
+  requiredMaterials: ['application_form', 'legal_person_certificate', 'cooperation_agreement', 'results_proof', 'substantive_cooperation_proof'],
+  requiredClauses: ['ipOwnership', 'benefitSharing', 'breachLiability', 'disputeResolution'],
+  publicityWorkingDays: 5,
+  rectificationYears: 1,
+  ratings: ['excellent', 'qualified', 'unqualified'],
+  passingRatings: ['excellent', 'qualified'],
+  baseName: { zh: '郑州市国际科技合作基地', en: 'Zhengzhou International Science & Technology Cooperation Base' },
+  noticeFormat: '郑科国合认〔{year}〕{serial}号',
+};
+
+const SHIPPED_DISTRICTS = [
+  '410102', '410103', '410104', '410105', '410106', '410108', '410122', '410171', '410172', '410173',
+  '410181', '410182', '410183', '410184', '410185',
+];
+
+test('the 2021 measures are the data every base opened under them was judged by', () => {
+  expect(policyOf('2021')).toEqual(SHIPPED_2021);
+});
+
+test('every policy version that has shipped can still be read', () => {
+  expect(POLICY_VERSIONS).toEqual(expect.arrayContaining(['2021', 'example-7wd']));
+});
+
+test.each(SHIPPED_DISTRICTS)('district %s, which bases were opened in, is still one a submission replays as eligible from', (code) => {
+  expect(districtName(code)).toBeDefined();
+  expect(eligibilityProblems(application(undefined, code), '2026-11-28', policyOf('2021'))).toEqual([]);
+});
