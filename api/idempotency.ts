@@ -10,7 +10,7 @@ export const sentIdempotencyKey = (req: Request): string | undefined => req.get(
 
 export function checkIdempotencyKey(key: string | undefined): void {
   if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
-    throw invalid('bad Idempotency-Key header', [{ path: 'Idempotency-Key', message: '1 to 200 visible ASCII characters' }]);
+    throw invalid('bad Idempotency-Key header', [{ path: 'Idempotency-Key', message: '1 to 200 visible ASCII characters' }], 'header');
   }
 }
 

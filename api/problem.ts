@@ -21,7 +21,15 @@ export const badRequest = (detail: string) => new Problem(400, 'malformed-reques
 export const unauthorized = (detail: string) => new Problem(401, 'unauthorized', 'Not signed in', detail, {}, { 'WWW-Authenticate': 'Bearer' });
 export const forbidden = (detail: string) => new Problem(403, 'forbidden', 'Not allowed for this caller', detail);
 export const notFound = (detail: string) => new Problem(404, 'not-found', 'Not found', detail);
-export const invalid = (detail: string, errors: FieldProblem[]) => new Problem(422, 'invalid-body', 'Invalid request', detail, { errors });
+/** The part of a request at fault names a 422: its body, query string, a path parameter or a header. */
+const INVALID_PART = {
+  body: ['invalid-body', 'Invalid request'],
+  query: ['invalid-query', 'Invalid query'],
+  path: ['invalid-path', 'Invalid path parameter'],
+  header: ['invalid-header', 'Invalid header'],
+} as const;
+export const invalid = (detail: string, errors: FieldProblem[], part: keyof typeof INVALID_PART = 'body') =>
+  new Problem(422, INVALID_PART[part][0], INVALID_PART[part][1], detail, { errors });
 export const conflict = (detail: string, stage: string, allowedActions: string[]) =>
   new Problem(409, 'illegal-stage', 'Not allowed in the current stage', detail, { stage, allowedActions });
 export const tooMany = (retryAfterSec: number) =>
@@ -64,9 +72,7 @@ export function fromZodError(err: ZodError, prefix = ''): Problem {
   const errors = err.issues.flatMap((i) =>
     i.code === 'unrecognized_keys' ? i.keys.map((k) => ({ path: at([...i.path, k]), message: `unknown field: ${k}` })) : [{ path: at(i.path), message: messageOf(i, prefix) }],
   );
-  // Named for the part of the request at fault: the body, the query string, or a path parameter.
-  const [slug, title] = !prefix ? ['invalid-body', 'Invalid request'] : prefix === 'query' ? ['invalid-query', 'Invalid query'] : ['invalid-path', 'Invalid path parameter'];
-  return new Problem(422, slug, title, `${errors.length} field(s) invalid`, { errors });
+  return invalid(`${errors.length} field(s) invalid`, errors, !prefix ? 'body' : prefix === 'query' ? 'query' : 'path');
 }
 
 export function sendProblem(res: Response, p: Problem): void {

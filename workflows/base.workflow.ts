@@ -9,6 +9,8 @@ import {
   admitSignalledAsBefore,
   admitSignalledAsRequests,
   admitSignalledFromPeople,
+  admitSignalledWithinBounds,
+  refusingReportsInReEvaluation,
   decide,
   DomainError,
   DomainEvent,
@@ -31,11 +33,13 @@ import type { Activities } from '../activities';
 import { actSignal, actUpdate, calendarLoadedSignal, DecisionAnswer, readyUpdate, RUN_CLOSING, viewQuery } from './messages';
 import {
   admitsSignalsAsRequests,
+  admitsSignalsWithinBounds,
   admitsSignalsByTodaysRules,
   admitsSignalsFromPeopleOnly,
   closesLateWindowsWhenFixed,
   CODE_GENERATION,
   endsWhenClosedWhileSettling,
+  takesReportsInReEvaluation,
   takesCalendarFromApproval,
   takesNudgesDuringLookup,
   takesPatchesUnmarked,
@@ -125,11 +129,19 @@ export interface BaseWorkflowInput {
 const RECENT_IDS = 500;
 const CALENDAR_RECHECK_MS = 3600_000;
 
+type Admission = (state: BaseState | undefined, cmd: Command) => DomainEvent[];
+
 /** How a run admits an operator's signal: as the generation that started it did. */
-function signalAdmission(generation: number | undefined): (state: BaseState | undefined, cmd: Command) => DomainEvent[] {
-  if (admitsSignalsAsRequests(generation)) return admitSignalledAsRequests;
-  if (admitsSignalsFromPeopleOnly(generation)) return admitSignalledFromPeople;
-  return admitsSignalsByTodaysRules(generation) ? admitSignalled : admitSignalledAsBefore;
+function signalAdmission(generation: number | undefined): Admission {
+  if (admitsSignalsWithinBounds(generation)) return admitSignalledWithinBounds;
+  const admission: Admission = admitsSignalsAsRequests(generation)
+    ? admitSignalledAsRequests
+    : admitsSignalsFromPeopleOnly(generation)
+      ? admitSignalledFromPeople
+      : admitsSignalsByTodaysRules(generation)
+        ? admitSignalled
+        : admitSignalledAsBefore;
+  return takesReportsInReEvaluation(generation) ? admission : refusingReportsInReEvaluation(admission);
 }
 
 /**

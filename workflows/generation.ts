@@ -18,8 +18,10 @@
  * run writes whatever its updates answered and no API wrote before it closes.
  * Generation 10: a publicity window fixed only after its own end closes when it was fixed; a
  * base closed by a decision taken while the main loop settled ends its run.
+ * Generation 11: a base under re-evaluation takes its annual report, signalled too; a signal is
+ * held to the bounds of a request (its command id, its size).
  */
-export const CODE_GENERATION = 10;
+export const CODE_GENERATION = 11;
 
 /** Whether a run was started by generation `n` or later; a run without a generation was started before 4. */
 const since = (n: number) => (generation: number | undefined) => (generation ?? 0) >= n;
@@ -89,3 +91,16 @@ export const closesLateWindowsWhenFixed = since(10);
  * good. Older runs wait, as recorded.
  */
 export const endsWhenClosedWhileSettling = since(10);
+
+/**
+ * Whether a run admits an operator's signal within the bounds of a request (generation 11): a
+ * command id past what PostgreSQL indexes failed the base's writes for good. Older runs admit as
+ * they did (a signal they took must be taken again on replay).
+ */
+export const admitsSignalsWithinBounds = since(11);
+
+/**
+ * Whether a signalled annual report is taken from a base under re-evaluation (generation 11), as
+ * Art. 6(4) asks of every base holding the title. Older runs refused it, as recorded.
+ */
+export const takesReportsInReEvaluation = since(11);

@@ -128,6 +128,35 @@ export function admitSignalledFromPeople(state: BaseState | undefined, cmd: Comm
  */
 export const admitSignalledAsRequests = (state: BaseState | undefined, cmd: Command): Emit => admitSignalledFromPeople(state, cmd, admit);
 
+/** The most a signalled command may weigh: the API's body limit. */
+export const SIGNAL_MAX_CHARS = 100_000;
+
+/**
+ * `admitSignalledAsRequests` within the bounds the API holds a request to (runs of generation 11
+ * on): a command id longer than a PostgreSQL index row takes (about 2.7 KB) failed every write of
+ * the base for good, and a command of megabytes would carry the base's state past Temporal's 2 MB
+ * payload limit. Both left the base unable to take a decision.
+ */
+export function admitSignalledWithinBounds(state: BaseState | undefined, cmd: Command): Emit {
+  if (typeof cmd.commandId !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(cmd.commandId)) {
+    throw invalid('a signalled command id is 1 to 200 visible ASCII characters, as an Idempotency-Key is', [{ path: 'commandId', message: '1 to 200 visible ASCII characters' }]);
+  }
+  if (JSON.stringify(cmd).length > SIGNAL_MAX_CHARS) throw invalid(`a signalled command is at most ${SIGNAL_MAX_CHARS} characters of JSON, as a request's body is`, [{ path: '(body)', message: 'too large' }]);
+  return admitSignalledAsRequests(state, cmd);
+}
+
+/**
+ * A signal's admission as runs of generation 10 and earlier made it, for their replay: an annual
+ * report from a base under re-evaluation was refused then (taken since generation 11), and a signal
+ * they refused stands in their histories with nothing issued for it.
+ */
+export const refusingReportsInReEvaluation =
+  (admission: Rules): Rules =>
+  (state, cmd) => {
+    if (cmd.type === 'submit_annual_report' && state?.stage === 're_evaluation') throw illegalStage(cmd.type, state.stage, []);
+    return admission(state, cmd);
+  };
+
 /**
  * A signal as runs of generation 6 and earlier admitted it, kept for their replay: `decide` alone,
  * with annual reports taken only from the year of recognition (the rule until December 2026). A

@@ -34,7 +34,8 @@ export const ACTION_RULES: Record<ActionType, ActionRule> = {
   approve_candidate: bureau('bureau_leader', ['party_review']),
   reject_candidate: bureau('bureau_leader', ['party_review']),
   rule_objection: bureau('bureau_officer', ['publicity', 'objection_review'], { when: (s) => standingObjections(s).length > 0, unless: 'no objection is standing' }),
-  submit_annual_report: own(['certified', 'evaluation', 'rectification']),
+  // Art. 6(4): every base holding the title reports its year, one under re-evaluation too.
+  submit_annual_report: own(RECOGNISED),
   start_evaluation: bureau('bureau_officer', ['certified']),
   submit_evaluation_report: own(['evaluation', 're_evaluation'], { when: (s) => !currentEvaluation(s)?.report, unless: "this evaluation's report is already in" }),
   rate: bureau('bureau_officer', ['evaluation', 're_evaluation']),

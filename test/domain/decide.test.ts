@@ -1,4 +1,4 @@
-import { Actor, toPublicNotice, toView, admit, admitSignalled, admitSignalledAsBefore, admitSignalledAsRequests, admitSignalledFromPeople, applyEvents, BaseState, Command, decide, DomainError, pendingWork, nextDeadline, allowedActions, notificationsFor } from '../../domain';
+import { Actor, toPublicNotice, toView, admit, admitSignalled, admitSignalledAsBefore, admitSignalledAsRequests, admitSignalledFromPeople, admitSignalledWithinBounds, refusingReportsInReEvaluation, SIGNAL_MAX_CHARS, applyEvents, BaseState, Command, decide, DomainError, pendingWork, nextDeadline, allowedActions, notificationsFor } from '../../domain';
 import { actors, application, CODE, OTHER_CODE } from './fixtures';
 
 // Given the commands a base has lived through, when one more arrives, then these events (or
@@ -182,6 +182,16 @@ describe('evaluation and rectification (Arts. 9-11)', () => {
     expect(when(s, act.rate('unqualified')).map((e) => e.type)).toEqual(['Rated', 'Revoked']);
     expect(stageAfter(s, act.rate('qualified'))).toBe('certified');
   });
+  test('a base under re-evaluation still holds the title and reports its year (Art. 6(4)); signalled, only in runs of generation 11 on', () => {
+    const s = given(...commandsToCertified(), act.startEvaluation(), act.rate('unqualified'), cmd(actors.system, { type: 'end_rectification' }));
+    const report = cmd(actors.applicant, { type: 'submit_annual_report', year: 2027, indicators: {} }, '2028-06-02T10:00:00.000+08:00');
+    expect(allowedActions(s, actors.applicant)).toContain('submit_annual_report');
+    expect(stageAfter(s, report)).toBe('re_evaluation');
+    expect(admitSignalledWithinBounds(s, report).map((e) => e.type)).toEqual(['AnnualReportSubmitted']);
+    // Refused by older runs when they recorded it: refused again on their replay.
+    expect(() => refusingReportsInReEvaluation(admitSignalledAsRequests)(s, report)).toThrow(expect.objectContaining({ code: 'ILLEGAL_STAGE' }));
+    expect(refusingReportsInReEvaluation(admitSignalledAsRequests)(certified(), act.startEvaluation()).map((e) => e.type)).toEqual(['EvaluationStarted']);
+  });
   test('one annual report per year, not for a year to come', () => {
     const s = given(...commandsToCertified(), cmd(actors.applicant, { type: 'submit_annual_report', year: 2026, indicators: {} }));
     expect(refusal(s, cmd(actors.applicant, { type: 'submit_annual_report', year: 2026, indicators: {} })).details.errors?.[0].path).toBe('year');
@@ -327,6 +337,21 @@ describe('publicity over with no objection standing', () => {
     expect(() => admitSignalledAsRequests(inPublicity(), late)).toThrow(expect.objectContaining({ code: 'ILLEGAL_STAGE', message: expect.stringContaining('publicity ended') }));
     // The person checks still come first.
     expect(() => admitSignalledAsRequests(s, cmd(actors.system, { type: 'close_publicity' }))).toThrow(expect.objectContaining({ code: 'INVALID' }));
+  });
+});
+
+describe("an operator's signal within a request's bounds (generation 11)", () => {
+  const recommend = (over: object) => ({ ...cmd(actors.district, { type: 'recommend', comment: '推荐' }), ...over }) as Command;
+  test('a command id of 1 to 200 visible characters is taken; a longer one, which no index row holds, is refused', () => {
+    expect(admitSignalledWithinBounds(given(submitted()), recommend({ commandId: 'c'.repeat(200) })).map((e) => e.type)).toEqual(['Recommended']);
+    for (const commandId of ['c'.repeat(201), 'c'.repeat(3000), '', 'with space']) {
+      expect(() => admitSignalledWithinBounds(given(submitted()), recommend({ commandId }))).toThrow(expect.objectContaining({ code: 'INVALID', details: { errors: [{ path: 'commandId', message: '1 to 200 visible ASCII characters' }] } }));
+    }
+    // Older runs took it, and must again on replay.
+    expect(admitSignalledAsRequests(given(submitted()), recommend({ commandId: 'c'.repeat(3000) })).map((e) => e.type)).toEqual(['Recommended']);
+  });
+  test(`a command of more than ${SIGNAL_MAX_CHARS} characters of JSON is refused`, () => {
+    expect(() => admitSignalledWithinBounds(given(submitted()), recommend({ comment: '推'.repeat(SIGNAL_MAX_CHARS) }))).toThrow(expect.objectContaining({ code: 'INVALID', message: expect.stringContaining('at most') }));
   });
 });
 

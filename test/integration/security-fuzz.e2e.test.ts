@@ -319,6 +319,7 @@ test('a bad Idempotency-Key is refused with 422 before anything is applied', asy
     ([t, key]) => ({ method: t.method, path: t.path, headers: json(t.token, { 'idempotency-key': key }), body: bytes(t.valid) }),
     (_, a) => {
       expect(a.status).toBe(422);
+      expect([a.json.type, a.json.title]).toEqual(['urn:zz-coop-bases:problem:invalid-header', 'Invalid header']);
       expect(a.json.errors).toEqual([{ path: 'Idempotency-Key', message: expect.any(String) }]);
     },
   );

@@ -128,6 +128,8 @@ export const PATHS: Record<string, { ends: string; drive(c: PathContext): Promis
       await toCertified(http, b);
       await rate(http, b, 'unqualified');
       await http.waitStage(b.id, officer(), 're_evaluation');
+      // Still holding the title, it reports its year (refused before generation 11).
+      await step(http, b, b.token, 'submit_annual_report', { year: thisYear(), indicators: INDICATORS }, 're_evaluation');
       await step(http, b, officer(), 'rate', { rating: 'unqualified', opinion: '复评仍不合格' }, 'revoked');
       return b;
     },
@@ -159,8 +161,13 @@ export const PATHS: Record<string, { ends: string; drive(c: PathContext): Promis
       await signal(b.id, { type: 'record_review', score: 75, actor: expert(1) });
       await signal(b.id, { type: 'conclude_review', passed: true, siteInspection: { date: `${thisYear() + 1}-06-01`, summary: '属实' }, actor: { sub: 'ops-2', name: '值班运维', role: 'bureau_officer' } });
       await signal(b.id, { type: 'record_review', score: 80, actor: expert(2) });
-      // Written in the order taken: once the second review is read back, so is everything before it.
-      const view = await until('both reviews written', async () => (await http.get(`/api/bases/${b.id}`, officer())).body, (v) => v.reviewCount === 2);
+      // A conclusion whose command id no index row holds, refused since generation 11 (its write
+      // failed for good); a third review, taken only if that conclusion was not.
+      const inspected = { date: today(), summary: '属实' };
+      await signal(b.id, { type: 'conclude_review', passed: true, siteInspection: inspected, commandId: 'c'.repeat(3000), actor: { sub: 'ops-2', name: '值班运维', role: 'bureau_officer' } });
+      await signal(b.id, { type: 'record_review', score: 85, actor: expert(3) });
+      // Written in the order taken: once the third review is read back, so is everything before it.
+      const view = await until('three reviews written', async () => (await http.get(`/api/bases/${b.id}`, officer())).body, (v) => v.reviewCount === 3);
       // Only the fourth recommendation says so: a refused one taken instead would have left its own comment.
       expect([view.recommendation?.comment, view.conclusion]).toEqual(['经电话确认', null]);
       return b;
