@@ -1,14 +1,25 @@
 import { Pool } from 'pg';
 import { windowFromCalendar } from '../store/calendar';
-import { DecisionBatch, persistDecision } from '../store/decisions';
+import { log } from '@temporalio/activity';
+import { DecisionBatch, EventLogConflict, persistDecision } from '../store/decisions';
 import { unwrittenSeqs } from '../store/events';
 import { allocateNoticeSerial } from '../store/notices';
 
 export function createActivities(pool: Pool) {
   return {
-    /** Events, letters and read model of one decision, in one statement (atomic, idempotent). */
+    /**
+     * Events, letters and read model of one decision, in one statement (atomic, idempotent). A batch
+     * the event log refuses (its numbers hold other decisions) is never writable: said in the log
+     * and in the result Temporal records, and the base goes on rather than wait on it for good.
+     */
     async persistDecision(batch: DecisionBatch) {
-      return persistDecision(pool, batch);
+      try {
+        return await persistDecision(pool, batch);
+      } catch (err) {
+        if (!(err instanceof EventLogConflict)) throw err;
+        log.error('a decision conflicts with the event log and is not written', { baseId: batch.state.id, error: err.message });
+        return { facts: [], notifications: [], conflict: err.message };
+      }
     },
 
     /** The decisions a run answered that no API has written yet, checked before the run closes. */

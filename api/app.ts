@@ -12,6 +12,7 @@ import { healthRoutes } from './routes/health';
 import { historyRoutes } from './routes/history';
 import { methodNotAllowed } from './method-not-allowed';
 import { openApiDocument } from './openapi';
+import { publicCors } from './public-cors';
 import { referenceRoutes } from './routes/reference';
 import { securityHeaders } from './security-headers';
 import { serverTiming } from './server-timing';
@@ -40,6 +41,7 @@ export function createApp(deps: ApiDeps): Express {
   app.set('query parser', 'simple');
   app.use(serverTiming);
   app.use(securityHeaders);
+  app.use(publicCors(deps.config.PUBLIC_ORIGINS));
   app.use(healthRoutes(deps, gate));
   // The served contract is also the list of routes whose other methods are 405.
   const doc = openApiDocument();

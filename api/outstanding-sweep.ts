@@ -1,3 +1,4 @@
+import { EventLogConflict } from '../store/decisions';
 import { abandonOutstanding, claimStale, dropOutstanding, Outstanding } from '../store/outstanding';
 import { isDecisionAnswer } from '../workflows/messages';
 import { ApiDeps } from './deps';
@@ -22,6 +23,12 @@ export async function sweepOutstanding(deps: ApiDeps): Promise<SweepResult> {
     try {
       result[await finish(deps, o)] += 1;
     } catch (err) {
+      if (err instanceof EventLogConflict) {
+        // writeAnswer dropped its row: nothing will ever write it.
+        result.dropped += 1;
+        deps.log('error', 'outstanding decision conflicts with the event log and is not written', { baseId: o.baseId, updateId: o.updateId, error: err.message });
+        continue;
+      }
       result.failed += 1;
       deps.log('warn', 'outstanding decision not finished; the next round retries it', { baseId: o.baseId, updateId: o.updateId, error: String(err) });
     }

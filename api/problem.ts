@@ -47,6 +47,13 @@ export const undecided = (what: string, retryAfterSec = 5) =>
     { applied: 'unknown' }, { 'Retry-After': String(retryAfterSec) },
   );
 
+/**
+ * The workflow took the decision, and the event log holds another at its number (the base's run was
+ * reset or diverged from its history): it is not recorded, and sending it again cannot change that.
+ */
+export const eventLogConflict = (why: string) =>
+  new Problem(500, 'event-log-conflict', 'Decision taken but not recorded', `the workflow took this decision, but it is not recorded and cannot be: ${why}; an operator must look at this base`, { applied: true, recorded: false });
+
 export function fromDomainError(err: DomainError): Problem {
   switch (err.code) {
     case 'FORBIDDEN':

@@ -7,7 +7,7 @@ import { DecisionAnswer, isDecisionAnswer, UpdateAnswer } from '../workflows/mes
 import { isDomainRefusal, isUnprocessedUpdate, isWorkflowClosed, postgresProblem } from './dependency-errors';
 import { refuseReusedKey } from './idempotency';
 import { ApiDeps } from './deps';
-import { Problem, undecided } from './problem';
+import { eventLogConflict, Problem, undecided } from './problem';
 import { retryUntil } from './retry';
 import { Steps } from './server-timing';
 
@@ -79,8 +79,11 @@ async function writeBeforeAnswering(deps: ApiDeps, baseId: string, updateId: str
     // sweep writes it. Neither "nothing was changed" (a refused connection looks like Temporal's)
     // nor a bare 500 would be true.
     if (err instanceof Problem) throw err;
-    if (err instanceof EventLogConflict) deps.log('error', 'a decision applied in Temporal conflicts with the event log and is not written', { baseId, updateId, error: err.message });
-    else if (!postgresProblem(err)) deps.log('error', 'a decision applied in Temporal could not be written; the sweep retries it', { baseId, updateId, error: String(err) });
+    if (err instanceof EventLogConflict) {
+      deps.log('error', 'a decision applied in Temporal conflicts with the event log and is not written', { baseId, updateId, error: err.message });
+      throw eventLogConflict(err.message);
+    }
+    if (!postgresProblem(err)) deps.log('error', 'a decision applied in Temporal could not be written; the sweep retries it', { baseId, updateId, error: String(err) });
     throw undecided('PostgreSQL');
   }
 }
@@ -105,6 +108,12 @@ export async function writeAnswer(deps: ApiDeps, baseId: string, updateId: strin
   const batch = { workflowId: workflowIdOf(baseId), runId, records, state };
   const end = Date.now() + deps.config.REQUEST_TIMEOUT_MS;
   const pgDown = (err: unknown) => postgresProblem(err) !== undefined;
-  await retryUntil(end, pgDown, 100, () => persistDecision(deps.pool, batch, { updateId }));
+  try {
+    await retryUntil(end, pgDown, 100, () => persistDecision(deps.pool, batch, { updateId }));
+  } catch (err) {
+    // Never writable: neither a resend nor the sweep could do more than fail again.
+    if (err instanceof EventLogConflict) await dropOutstanding(deps.pool, baseId, updateId);
+    throw err;
+  }
   return state;
 }

@@ -39,6 +39,14 @@ const trustProxy = z
   .refine((s) => HOPS.test(s) || s.split(',').every((i) => isProxy(i.trim())), `a count of proxies in front (1), or comma-separated addresses, subnets and ${PROXY_NAMES.join(', ')}`)
   .transform((s): number | string[] => (HOPS.test(s) ? Number(s) : s.split(',').map((i) => i.trim())));
 
+/** Origins as a browser sends them: scheme, host and port, no path. */
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
+const publicOrigins = z
+  .string()
+  .default('')
+  .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+  .refine((list) => list.every((o) => ORIGIN.test(o)), 'comma-separated origins as a browser sends them, e.g. https://kjj.zhengzhou.gov.cn (scheme, host, port; no path or trailing slash)');
+
 export const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL');
 /** The app's database when a URL names none (npm start, npm run cluster). */
 export const APP_DB_DEFAULT = 'zz_coop_bases';
@@ -72,6 +80,8 @@ const schema = z
     REQUEST_TIMEOUT_MS: int(10_000, 100),
     OBJECTIONS_PER_MINUTE: int(10, 1),
     TRUST_PROXY: trustProxy,
+    // The bureau's website, which shows the publicity list and the objection form from a visitor's browser.
+    PUBLIC_ORIGINS: publicOrigins,
     // How often the API finishes decisions whose answer it sent but never wrote (it died, or
     // PostgreSQL went away in between), reading them back from Temporal's history.
     OUTSTANDING_SWEEP_MS: int(30_000, 100),

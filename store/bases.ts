@@ -37,12 +37,6 @@ export async function getDecisionTarget(pool: Pool, id: string, commandId: strin
   return r && { id: r.id, stage: r.stage, scope: { district: r.district, creditCode: r.credit_code }, known: r.known, fingerprint: r.fingerprint ?? undefined };
 }
 
-/** How many objections the base's publicity has taken, as far as the read model knows. */
-export async function objectionsTaken(pool: Pool, id: string): Promise<number> {
-  const { rows } = await pool.query(prepared(`SELECT coalesce(jsonb_array_length(state->'publicity'->'objections'), 0) AS n FROM bases WHERE id = $1`, [id]));
-  return Number(rows[0]?.n ?? 0);
-}
-
 export interface BaseFilter {
   /** Any of these stages. */
   stage?: Stage[];

@@ -29,7 +29,7 @@ function eventsInsert(b: DecisionBatch, params: unknown[]): string {
     params,
   );
   return `INSERT INTO base_events (base_id, seq, type, at, actor, command_id, from_stage, to_stage, policy_version, payload, workflow_id, run_id)
-     VALUES ${values} ON CONFLICT (base_id, seq) DO NOTHING RETURNING 1`;
+     VALUES ${values} ON CONFLICT (base_id, seq) DO NOTHING`;
 }
 
 function notificationsInsert(b: DecisionBatch, list: PersistedNotification[], params: unknown[]): string {
@@ -83,28 +83,20 @@ export async function persistDecision(pool: Pool, b: DecisionBatch, settles?: { 
   if (notifications.length) parts.push(notificationsInsert(b, notifications, params));
   if (settles) parts.push(outstandingDelete(b.state.id, settles.updateId, params));
   const upsert = readModelUpsert(b.state, params);
-  const { rows } = await pool.query(prepared(`WITH ${parts.map((sql, i) => `w${i} AS (${sql})`).join(', ')} ${upsert} RETURNING (SELECT count(*) FROM w0)::int AS written`, params));
-  // Fewer written than sent (or the read model already on): a retry of this batch, or numbers taken by another decision.
-  if (rows[0]?.written !== b.records.length) await refuseAnotherDecisionsNumbers(pool, b);
+  try {
+    await pool.query(prepared(`WITH ${parts.map((sql, i) => `w${i} AS (${sql})`).join(', ')} ${upsert}`, params));
+  } catch (err) {
+    if ((err as { code?: string }).code === EVENT_LOG_CONFLICT) throw new EventLogConflict(`${(err as Error).message} (README: "Resetting a base")`);
+    throw err;
+  }
   return { facts: b.records.map(auditFactOf), notifications };
 }
 
-/** A batch whose sequence numbers the event log already holds from other decisions. */
-export class EventLogConflict extends Error {}
+/** What migration 006's trigger raises for an event at a number the log holds from another decision. */
+const EVENT_LOG_CONFLICT = 'ZZ001';
 
 /**
- * The log keeps the first decision written at a number and ignores a second: right for a retry of the
- * same decision, silent loss for another. A run reset in Temporal to an earlier point, or one that
- * diverged from its history, decides anew at numbers already written; its writes fail, loudly and
- * for as long as they are retried, rather than answer as if recorded.
+ * A batch whose sequence numbers the event log already holds from other decisions: nothing of it
+ * was written. It will never be: the caller says so and goes on, rather than retry for good.
  */
-async function refuseAnotherDecisionsNumbers(pool: Pool, b: DecisionBatch): Promise<void> {
-  const mine = new Map(b.records.map((r) => [r.seq, r.event.commandId]));
-  const { rows } = await pool.query(prepared('SELECT seq, command_id FROM base_events WHERE base_id = $1 AND seq = ANY($2::int[]) ORDER BY seq', [b.state.id, [...mine.keys()]]));
-  const taken = rows.filter((r) => r.command_id !== mine.get(r.seq));
-  if (!taken.length) return;
-  throw new EventLogConflict(
-    `base ${b.state.id}: the event log holds ${taken.map((r) => `event ${r.seq} from command ${r.command_id}`).join(', ')}, where run ${b.runId} decided ${taken.map((r) => `command ${mine.get(r.seq)}`).join(', ')}; ` +
-      'the log is left as written. The run was reset to an earlier point or diverged from its history (README: "Resetting a base")',
-  );
-}
+export class EventLogConflict extends Error {}

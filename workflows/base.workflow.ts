@@ -4,13 +4,6 @@ import {
   BaseState,
   BaseView,
   Command,
-  admit,
-  admitSignalled,
-  admitSignalledAsBefore,
-  admitSignalledAsRequests,
-  admitSignalledFromPeople,
-  admitSignalledWithinBounds,
-  refusingReportsInReEvaluation,
   decide,
   DomainError,
   DomainEvent,
@@ -32,14 +25,11 @@ import {
 import type { Activities } from '../activities';
 import { actSignal, actUpdate, calendarLoadedSignal, DecisionAnswer, readyUpdate, RUN_CLOSING, viewQuery } from './messages';
 import {
-  admitsSignalsAsRequests,
-  admitsSignalsWithinBounds,
-  admitsSignalsByTodaysRules,
-  admitsSignalsFromPeopleOnly,
   closesLateWindowsWhenFixed,
   CODE_GENERATION,
+  requestAdmission,
+  signalAdmission,
   endsWhenClosedWhileSettling,
-  takesReportsInReEvaluation,
   takesCalendarFromApproval,
   takesNudgesDuringLookup,
   takesPatchesUnmarked,
@@ -129,20 +119,6 @@ export interface BaseWorkflowInput {
 const RECENT_IDS = 500;
 const CALENDAR_RECHECK_MS = 3600_000;
 
-type Admission = (state: BaseState | undefined, cmd: Command) => DomainEvent[];
-
-/** How a run admits an operator's signal: as the generation that started it did. */
-function signalAdmission(generation: number | undefined): Admission {
-  if (admitsSignalsWithinBounds(generation)) return admitSignalledWithinBounds;
-  const admission: Admission = admitsSignalsAsRequests(generation)
-    ? admitSignalledAsRequests
-    : admitsSignalsFromPeopleOnly(generation)
-      ? admitSignalledFromPeople
-      : admitsSignalsByTodaysRules(generation)
-        ? admitSignalled
-        : admitSignalledAsBefore;
-  return takesReportsInReEvaluation(generation) ? admission : refusingReportsInReEvaluation(admission);
-}
 
 /**
  * Keeps the wake of an unchanged window; plans a new one, compressed by TIME_SCALE, for a new
@@ -180,6 +156,7 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
   const sinceGen4 = takesPatchesUnmarked(input.generation);
   const calendarFromApproval = takesCalendarFromApproval(input.generation);
   const admitSignal = signalAdmission(input.generation);
+  const admitAsked = requestAdmission(input.generation);
   const nudgesDuringLookup = takesNudgesDuringLookup(input.generation);
   const writesAnswersAtClose = writesAnswersBeforeClosing(input.generation);
   const datesLateClosesWhenFixed = closesLateWindowsWhenFixed(input.generation);
@@ -382,7 +359,7 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
         // A retry of an accepted command (same id) answers again instead of applying twice.
         if (recent.includes(cmd.commandId)) return;
         // The rules first: a refusal is final whatever the run is doing (validators do not run on replay).
-        decideOrFail(state, cmd, admit);
+        decideOrFail(state, cmd, admitAsked);
         if (closing) throw wf.ApplicationFailure.nonRetryable('the base is continuing as new or closing; send the decision again', RUN_CLOSING);
       },
     },

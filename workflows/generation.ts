@@ -1,3 +1,16 @@
+import {
+  admitRequest,
+  admitSignalled,
+  admitSignalledAsBefore,
+  admitSignalledAsRequests,
+  admitSignalledFromPeople,
+  admitSignalledWithinBounds,
+  BaseState,
+  Command,
+  DomainEvent,
+  refusingReportsInReEvaluation,
+} from '../domain';
+
 /**
  * The generation of this code, written into the input of every run it starts (the API's and its
  * own continue-as-new). A run that carries generation 4 or later was started with both patches of
@@ -104,3 +117,27 @@ export const admitsSignalsWithinBounds = since(11);
  * Art. 6(4) asks of every base holding the title. Older runs refused it, as recorded.
  */
 export const takesReportsInReEvaluation = since(11);
+
+type Admission = (state: BaseState | undefined, cmd: Command) => DomainEvent[];
+
+/** How a run admits an operator's signal: as the generation that started it did. */
+export function signalAdmission(generation: number | undefined): Admission {
+  if (admitsSignalsWithinBounds(generation)) return admitSignalledWithinBounds;
+  const admission: Admission = admitsSignalsAsRequests(generation)
+    ? admitSignalledAsRequests
+    : admitsSignalsFromPeopleOnly(generation)
+      ? admitSignalledFromPeople
+      : admitsSignalsByTodaysRules(generation)
+        ? admitSignalled
+        : admitSignalledAsBefore;
+  return takesReportsInReEvaluation(generation) ? admission : refusingReportsInReEvaluation(admission);
+}
+
+/**
+ * How a run admits a request, in its update's validator. Validators do not run on replay, yet an
+ * older run refuses what its generation refused: a worker of that generation, still running in a
+ * rolling deploy or after a rollback, would replay a decision it cannot make.
+ */
+export function requestAdmission(generation: number | undefined): Admission {
+  return takesReportsInReEvaluation(generation) ? admitRequest : refusingReportsInReEvaluation(admitRequest);
+}

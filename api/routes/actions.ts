@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { ACTION_RULES, ActionCommand, ActionType, Actor, authorize, BaseView, admit, DomainError, formatInstant, isTerminal, ObjectionCommand, PersonCommand, shanghaiDate, toView } from '../../domain';
-import { DecisionTarget, getBaseState, objectionsTaken } from '../../store/bases';
+import { DecisionTarget, getBaseState } from '../../store/bases';
 import { schedulesFrom } from '../../store/calendar';
 import { stateAfterCommand } from '../../store/events';
 import { requireActor } from '../auth';
@@ -26,14 +26,6 @@ async function answerOfMade(deps: ApiDeps, baseId: string, commandId: string, ac
   const then = await stateAfterCommand(deps.pool, baseId, commandId);
   return then && toView(then, actor);
 }
-
-/**
- * The form needs no account, and every objection stays in the base's state for life, which every
- * answer, every run's hand-over and the result carry: at up to 7 KB each, a few hundred would pass
- * Temporal's 2 MB payload limit, and the base could take no decision. The read model's count lets
- * a few more in under concurrent filing; a resend of one filed before is never refused.
- */
-export const OBJECTIONS_A_PUBLICITY_HOLDS = 100;
 
 const closedBase = (stage: string) => conflict(`the base is ${stage}`, stage, []);
 
@@ -141,9 +133,6 @@ export function actionRoutes(deps: ApiDeps, gate: DependencyGate): Router {
     // answers it again, where the read model would refuse it and leave it standing unseen. Any other
     // objection the read model refuses, key or no key, without a row or a call to Temporal.
     if (base.stage !== 'publicity' && base.fingerprint === undefined) throw conflict('objections are taken only during publicity', base.stage, []);
-    if (base.fingerprint === undefined && (await objectionsTaken(deps.pool, base.id)) >= OBJECTIONS_A_PUBLICITY_HOLDS) {
-      throw conflict(`this base's publicity has taken the ${OBJECTIONS_A_PUBLICITY_HOLDS} objections it can hold, and the bureau rules on each; write to the bureau directly`, base.stage, []);
-    }
     await send(base.id, cmd, fingerprint, steps);
     res.status(201).json({ id: objectionId });
   });

@@ -92,6 +92,25 @@ function proceedingDateProblems(cmd: Command): FieldProblem[] {
 }
 
 /**
+ * The most objections a base's publicity takes by request. The public form needs no account, and
+ * every objection stays in the base's state for life, which every answer, every run's hand-over and
+ * the result carry: at up to 7 KB each, a few hundred would pass Temporal's 2 MB payload limit and
+ * leave the base unable to take a decision.
+ */
+export const OBJECTIONS_A_PUBLICITY_HOLDS = 100;
+
+/**
+ * `admit` for a request, in the update's validator (which replay never runs, so the bound can
+ * change freely): counted in the run itself, so that requests filed at once cannot pass it.
+ */
+export function admitRequest(state: BaseState | undefined, cmd: Command): Emit {
+  if (cmd.type === 'file_objection' && state && (state.publicity?.objections.length ?? 0) >= OBJECTIONS_A_PUBLICITY_HOLDS) {
+    throw new DomainError('ILLEGAL_STAGE', `this base's publicity has taken the ${OBJECTIONS_A_PUBLICITY_HOLDS} objections it can hold, and the bureau rules on each; write to the bureau directly`, { stage: state.stage, allowedActions: [] });
+  }
+  return admit(state, cmd);
+}
+
+/**
  * `decide` for an operator's signal, which has no API in front of it: a clock that is not an
  * instant, or text PostgreSQL cannot store, would be accepted and then fail every task or write
  * after it, so they are refused here as the API's schemas refuse them.
@@ -128,8 +147,8 @@ export function admitSignalledFromPeople(state: BaseState | undefined, cmd: Comm
  */
 export const admitSignalledAsRequests = (state: BaseState | undefined, cmd: Command): Emit => admitSignalledFromPeople(state, cmd, admit);
 
-/** The most a signalled command may weigh: the API's body limit. */
-export const SIGNAL_MAX_CHARS = 100_000;
+/** The most a signalled command may weigh, in bytes of JSON: the API's body limit (100 KB). */
+export const SIGNAL_MAX_BYTES = 100 * 1024;
 
 /**
  * `admitSignalledAsRequests` within the bounds the API holds a request to (runs of generation 11
@@ -141,14 +160,16 @@ export function admitSignalledWithinBounds(state: BaseState | undefined, cmd: Co
   if (typeof cmd.commandId !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(cmd.commandId)) {
     throw invalid('a signalled command id is 1 to 200 visible ASCII characters, as an Idempotency-Key is', [{ path: 'commandId', message: '1 to 200 visible ASCII characters' }]);
   }
-  if (JSON.stringify(cmd).length > SIGNAL_MAX_CHARS) throw invalid(`a signalled command is at most ${SIGNAL_MAX_CHARS} characters of JSON, as a request's body is`, [{ path: '(body)', message: 'too large' }]);
+  if (new TextEncoder().encode(JSON.stringify(cmd)).length > SIGNAL_MAX_BYTES) {
+    throw invalid(`a signalled command is at most ${SIGNAL_MAX_BYTES} bytes of JSON, as a request's body is`, [{ path: '(body)', message: 'too large' }]);
+  }
   return admitSignalledAsRequests(state, cmd);
 }
 
 /**
- * A signal's admission as runs of generation 10 and earlier made it, for their replay: an annual
- * report from a base under re-evaluation was refused then (taken since generation 11), and a signal
- * they refused stands in their histories with nothing issued for it.
+ * An admission as runs of generation 10 and earlier made it: an annual report from a base under
+ * re-evaluation was refused then (taken since generation 11). A signal they refused stands in their
+ * histories with nothing issued for it, and a worker of theirs would not replay a request taken.
  */
 export const refusingReportsInReEvaluation =
   (admission: Rules): Rules =>

@@ -3,6 +3,7 @@ import * as outstanding from './002-outstanding-decisions';
 import * as requestKeys from './003-request-keys';
 import * as outstandingSenders from './004-outstanding-senders';
 import * as eventsTruncate from './005-events-truncate';
+import * as oneDecisionANumber from './006-events-one-decision-a-number';
 
 /** Applied in order, each once; never edit one that has shipped, add the next. */
 export const MIGRATIONS: { id: string; sql: string }[] = [
@@ -11,4 +12,5 @@ export const MIGRATIONS: { id: string; sql: string }[] = [
   { id: '003-request-keys', sql: requestKeys.sql },
   { id: '004-outstanding-senders', sql: outstandingSenders.sql },
   { id: '005-events-truncate', sql: eventsTruncate.sql },
+  { id: '006-events-one-decision-a-number', sql: oneDecisionANumber.sql },
 ];

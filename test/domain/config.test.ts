@@ -107,6 +107,14 @@ test('docker-compose.yml passes every variable through to the workers and APIs, 
   }
 });
 
+test('PUBLIC_ORIGINS takes origins as a browser sends them, and nothing else', () => {
+  expect(loadConfig({ PUBLIC_ORIGINS: 'https://kjj.example.gov.cn, http://127.0.0.1:8080' }).PUBLIC_ORIGINS).toEqual(['https://kjj.example.gov.cn', 'http://127.0.0.1:8080']);
+  expect(loadConfig({}).PUBLIC_ORIGINS).toEqual([]);
+  for (const bad of ['https://kjj.example.gov.cn/', 'kjj.example.gov.cn', 'https://kjj.example.gov.cn/objections', '*']) {
+    expect(problems({ PUBLIC_ORIGINS: bad })).toMatch(/PUBLIC_ORIGINS: comma-separated origins as a browser sends them/);
+  }
+});
+
 test('an unknown LOG_LEVEL stops the start, naming the levels', () => {
   expect(problems({ LOG_LEVEL: 'verbose' })).toMatch(/LOG_LEVEL: one of debug, info, warn, error/);
 });

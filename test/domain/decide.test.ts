@@ -1,5 +1,6 @@
-import { Actor, toPublicNotice, toView, admit, admitSignalled, admitSignalledAsBefore, admitSignalledAsRequests, admitSignalledFromPeople, admitSignalledWithinBounds, refusingReportsInReEvaluation, SIGNAL_MAX_CHARS, applyEvents, BaseState, Command, decide, DomainError, pendingWork, nextDeadline, allowedActions, notificationsFor } from '../../domain';
+import { Actor, toPublicNotice, toView, admit, admitSignalled, admitSignalledAsBefore, admitSignalledAsRequests, admitSignalledFromPeople, admitSignalledWithinBounds, SIGNAL_MAX_BYTES, OBJECTIONS_A_PUBLICITY_HOLDS, applyEvents, BaseState, Command, decide, DomainError, pendingWork, nextDeadline, allowedActions, notificationsFor } from '../../domain';
 import { actors, application, CODE, OTHER_CODE } from './fixtures';
+import { requestAdmission, signalAdmission } from '../../workflows/generation';
 
 // Given the commands a base has lived through, when one more arrives, then these events (or
 // this refusal). The clock and the ids come in with each command.
@@ -188,9 +189,13 @@ describe('evaluation and rectification (Arts. 9-11)', () => {
     expect(allowedActions(s, actors.applicant)).toContain('submit_annual_report');
     expect(stageAfter(s, report)).toBe('re_evaluation');
     expect(admitSignalledWithinBounds(s, report).map((e) => e.type)).toEqual(['AnnualReportSubmitted']);
-    // Refused by older runs when they recorded it: refused again on their replay.
-    expect(() => refusingReportsInReEvaluation(admitSignalledAsRequests)(s, report)).toThrow(expect.objectContaining({ code: 'ILLEGAL_STAGE' }));
-    expect(refusingReportsInReEvaluation(admitSignalledAsRequests)(certified(), act.startEvaluation()).map((e) => e.type)).toEqual(['EvaluationStarted']);
+    // Refused by older runs, signalled or asked: their workers would not replay it taken.
+    for (const admission of [signalAdmission(10), requestAdmission(10), signalAdmission(undefined)]) {
+      expect(() => admission(s, report)).toThrow(expect.objectContaining({ code: 'ILLEGAL_STAGE' }));
+      expect(admission(certified(), act.startEvaluation()).map((e) => e.type)).toEqual(['EvaluationStarted']);
+    }
+    expect(signalAdmission(11)(s, report).map((e) => e.type)).toEqual(['AnnualReportSubmitted']);
+    expect(requestAdmission(11)(s, report).map((e) => e.type)).toEqual(['AnnualReportSubmitted']);
   });
   test('one annual report per year, not for a year to come', () => {
     const s = given(...commandsToCertified(), cmd(actors.applicant, { type: 'submit_annual_report', year: 2026, indicators: {} }));
@@ -348,10 +353,23 @@ describe("an operator's signal within a request's bounds (generation 11)", () =>
       expect(() => admitSignalledWithinBounds(given(submitted()), recommend({ commandId }))).toThrow(expect.objectContaining({ code: 'INVALID', details: { errors: [{ path: 'commandId', message: '1 to 200 visible ASCII characters' }] } }));
     }
     // Older runs took it, and must again on replay.
-    expect(admitSignalledAsRequests(given(submitted()), recommend({ commandId: 'c'.repeat(3000) })).map((e) => e.type)).toEqual(['Recommended']);
+    expect(signalAdmission(10)(given(submitted()), recommend({ commandId: 'c'.repeat(3000) })).map((e) => e.type)).toEqual(['Recommended']);
+    expect(() => signalAdmission(11)(given(submitted()), recommend({ commandId: 'c'.repeat(3000) }))).toThrow(expect.objectContaining({ code: 'INVALID' }));
   });
-  test(`a command of more than ${SIGNAL_MAX_CHARS} characters of JSON is refused`, () => {
-    expect(() => admitSignalledWithinBounds(given(submitted()), recommend({ comment: '推'.repeat(SIGNAL_MAX_CHARS) }))).toThrow(expect.objectContaining({ code: 'INVALID', message: expect.stringContaining('at most') }));
+  test(`a command of more than ${SIGNAL_MAX_BYTES} bytes of JSON, as a request's body is held to, is refused`, () => {
+    // Three bytes a character in UTF-8: a third of the limit in characters is already too much.
+    expect(() => admitSignalledWithinBounds(given(submitted()), recommend({ comment: '推'.repeat(SIGNAL_MAX_BYTES / 3) }))).toThrow(expect.objectContaining({ code: 'INVALID', message: expect.stringContaining('at most') }));
+    expect(admitSignalledWithinBounds(given(submitted()), recommend({ comment: '推'.repeat(SIGNAL_MAX_BYTES / 4) })).map((e) => e.type)).toEqual(['Recommended']);
+  });
+});
+
+describe("the public form's objections", () => {
+  test(`a request is refused once the publicity holds ${OBJECTIONS_A_PUBLICITY_HOLDS}, counted in the run in every generation`, () => {
+    const full = given(submitted(), act.recommend(), act.review(), act.conclude(), act.approve(), act.schedule(), ...Array.from({ length: OBJECTIONS_A_PUBLICITY_HOLDS }, (_, i) => act.object(`o${i}`)));
+    for (const generation of [undefined, 10, 11]) {
+      expect(() => requestAdmission(generation)(full, act.object('one-more'))).toThrow(expect.objectContaining({ code: 'ILLEGAL_STAGE', message: expect.stringContaining('write to the bureau directly') }));
+    }
+    expect(requestAdmission(11)(inPublicity(), act.object('first')).map((e) => e.type)).toEqual(['ObjectionFiled']);
   });
 });
 

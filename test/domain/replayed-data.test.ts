@@ -22,6 +22,15 @@ const SHIPPED_2021 = {
   noticeFormat: '郑科国合认〔{year}〕{serial}号',
 };
 
+const SHIPPED_EXAMPLE_7WD = {
+  ...SHIPPED_2021,
+  version: 'example-7wd',
+  source: '示例修订版（非正式文件）：公示期7个工作日',
+  published: false,
+  inForceUntil: undefined,
+  publicityWorkingDays: 7,
+};
+
 const SHIPPED_DISTRICTS = [
   '410102', '410103', '410104', '410105', '410106', '410108', '410122', '410171', '410172', '410173',
   '410181', '410182', '410183', '410184', '410185',
@@ -31,7 +40,8 @@ test('the 2021 measures are the data every base opened under them was judged by'
   expect(policyOf('2021')).toEqual(SHIPPED_2021);
 });
 
-test('every policy version that has shipped can still be read', () => {
+test('so is the illustrative successor, which POLICY_VERSION can choose outside production', () => {
+  expect(policyOf('example-7wd')).toEqual(SHIPPED_EXAMPLE_7WD);
   expect(POLICY_VERSIONS).toEqual(expect.arrayContaining(['2021', 'example-7wd']));
 });
 

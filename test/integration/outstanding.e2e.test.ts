@@ -336,3 +336,20 @@ test('PostgreSQL lost after Temporal answered: 503 "applied unknown", then writt
     await proxy.close();
   }
 });
+
+test('a decision at a number the event log holds from another (a run reset) is 500 event-log-conflict, owed to nobody, and the base goes on', async () => {
+  const b = await submit(http);
+  // What a reset leaves: the log already holds the base's next number, from a decision undone in Temporal.
+  await stack.pool.query(
+    `INSERT INTO base_events (base_id, seq, type, at, actor, command_id, from_stage, to_stage, policy_version, payload, workflow_id, run_id)
+     VALUES ($1, 2, 'Recommended', now(), '{}', 'undone-by-reset', 'district_review', 'expert_review', '2021', '{}', $2, 'r0')`,
+    [b.id, `base-${b.id}`],
+  );
+  const taken = await http.act(b.id, staff.district(), 'recommend', { comment: '推荐' });
+  expect([taken.status, taken.body.type, taken.body.applied, taken.body.recorded]).toEqual([500, 'urn:zz-coop-bases:problem:event-log-conflict', true, false]);
+  expect(taken.body.detail).toMatch(/holds event 2 from command undone-by-reset/);
+  expect(await outstanding(b.id)).toBe(0);
+  // The next decision has a number of its own, and is written.
+  expect((await http.act(b.id, staff.expert(), 'record_review', { score: 80 })).status).toBe(200);
+  expect((await eventsOf(b.id)).map((e) => e.command_id.startsWith('undone') ? e.command_id : e.type)).toEqual(['Submitted', 'undone-by-reset', 'ReviewRecorded']);
+});

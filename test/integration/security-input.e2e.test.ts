@@ -13,7 +13,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { idFor } from '../../api/idempotency';
 import { workflowIdOf } from '../../workflows/ids';
 import { ACROSS_BASES } from '../../api/rate-limit';
-import { OBJECTIONS_A_PUBLICITY_HOLDS } from '../../api/routes/actions';
+import { OBJECTIONS_A_PUBLICITY_HOLDS } from '../../domain';
 
 // The limits and defences of the contract, each at its boundary: what is just allowed passes,
 // what is just over is refused with the status the contract names, and changes nothing.
@@ -205,6 +205,36 @@ describe('the public objection form', () => {
     expect((await object('2001:db8:7:2::1')).status).toBe(201);
     const view = await http.get(`/api/bases/${b.id}`, staff.officer());
     expect(view.body.publicity.objections).toHaveLength(PER_MINUTE + 1);
+  });
+});
+
+describe("the bureau's website, on another origin (PUBLIC_ORIGINS)", () => {
+  const SITE = 'https://kjj.example.gov.cn';
+  const from = (origin: string, more: Record<string, string> = {}) => ({ origin, ...more });
+
+  test('reads the publicity list and files an objection from a visitor\'s browser; nothing else is shared, with no other origin', async () => {
+    const b = await submit(http);
+    await toPublicity(http, b);
+    await withOwnApi(stack, { env: { PUBLIC_ORIGINS: `${SITE}, https://www.example.gov.cn` } }, async (api) => {
+      const list = await api.call('GET', '/api/publicity', { headers: from(SITE) });
+      expect([list.status, list.headers.get('access-control-allow-origin'), list.headers.get('vary')]).toEqual([200, SITE, 'Origin']);
+      const preflight = await api.call('OPTIONS', `/api/bases/${b.id}/objections`, { headers: from(SITE, { 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' }) });
+      expect(preflight.status).toBe(204);
+      expect(Object.fromEntries(['allow-origin', 'allow-methods', 'allow-headers'].map((h) => [h, preflight.headers.get(`access-control-${h}`)]))).toEqual({
+        'allow-origin': SITE,
+        'allow-methods': 'POST',
+        'allow-headers': 'Content-Type, Idempotency-Key',
+      });
+      const filed = await api.call('POST', `/api/bases/${b.id}/objections`, { headers: from(SITE), body: { name: '王五', contact: '13600000000', reason: '合作协议已终止' } });
+      expect([filed.status, filed.headers.get('access-control-allow-origin')]).toEqual([201, SITE]);
+      // Another site, or a route that takes a token, gets no permission to read the answer.
+      expect((await api.call('GET', '/api/publicity', { headers: from('https://evil.example') })).headers.get('access-control-allow-origin')).toBeNull();
+      const staffOnly = await api.call('GET', '/api/bases', { token: staff.officer(), headers: from(SITE) });
+      expect([staffOnly.status, staffOnly.headers.get('access-control-allow-origin')]).toEqual([200, null]);
+      expect((await api.call('OPTIONS', `/api/bases/${b.id}/actions`, { headers: from(SITE, { 'access-control-request-method': 'POST' }) })).headers.get('access-control-allow-origin')).toBeNull();
+    });
+    // Unset (the default), no origin is given anything.
+    expect((await http.call('GET', '/api/publicity', { headers: from(SITE) })).headers.get('access-control-allow-origin')).toBeNull();
   });
 });
 

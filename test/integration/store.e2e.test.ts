@@ -3,6 +3,7 @@ import { Pool } from 'pg';
 import { ensureDatabase } from '../../runtime/processes';
 import { migrate } from '../../store/migrate';
 import { allocateNoticeSerial } from '../../store/notices';
+import { recordOutstanding } from '../../store/outstanding';
 import { applyEvents, Command, decide } from '../../domain';
 import { DecisionBatch, EventLogConflict, persistDecision } from '../../store/decisions';
 import { actors, application } from '../domain/fixtures';
@@ -31,19 +32,35 @@ test('the event log cannot be changed, deleted from or emptied, by UPDATE, DELET
   expect((await pool.query('SELECT count(*)::int AS n FROM base_events')).rows).toEqual([{ n: 1 }]);
 });
 
-test('a decision at a number the log holds from another decision is refused, loudly, and the log keeps what it had; a retry of the same one is not', async () => {
-  const submission = (commandId: string): DecisionBatch => {
-    const cmd = { type: 'submit', baseId: 'b-store-reset', policyVersion: '2021', application: application(), actor: actors.applicant, at: '2026-11-28T10:00:00.000+08:00', commandId } as Command;
-    const { state, records } = applyEvents(undefined, decide(undefined, cmd));
-    return { workflowId: 'base-b-store-reset', runId: 'r1', records, state: state! };
+test('a batch with an event at a number the log holds from another decision writes nothing, and says so; a retry of the same decision is no conflict', async () => {
+  const BASE = 'b-store-reset';
+  const AT = '2026-11-28T10:00:00.000+08:00';
+  const submit = (commandId: string) => ({ type: 'submit', baseId: BASE, policyVersion: '2021', application: application(), actor: actors.applicant, at: AT, commandId }) as Command;
+  const recommend = { type: 'recommend', comment: '推荐', actor: actors.district, at: AT, commandId: 'recommend-after-reset' } as Command;
+  const batchOf = (...commands: Command[]): DecisionBatch => {
+    let state;
+    const records = [];
+    for (const c of commands) {
+      const applied = applyEvents(state, decide(state, c));
+      state = applied.state;
+      records.push(...applied.records);
+    }
+    return { workflowId: `base-${BASE}`, runId: 'r1', records, state: state! };
   };
-  await persistDecision(pool, submission('first'));
-  await persistDecision(pool, submission('first'));
-  // A run reset to before its submission decides it again, under another command id.
-  await expect(persistDecision(pool, submission('after-reset'))).rejects.toThrow(EventLogConflict);
-  await expect(persistDecision(pool, submission('after-reset'))).rejects.toThrow(/event 1 from command first, where run r1 decided command after-reset.*Resetting a base/);
-  const { rows } = await pool.query("SELECT seq, command_id FROM base_events WHERE base_id = 'b-store-reset'");
-  expect(rows).toEqual([{ seq: 1, command_id: 'first' }]);
+  await persistDecision(pool, batchOf(submit('first')));
+  await persistDecision(pool, batchOf(submit('first')));
+  await recordOutstanding(pool, BASE, 'recommend-after-reset');
+  // A run reset to before its submission decides it again under another command id, and goes on.
+  const reset = batchOf(submit('after-reset'), recommend);
+  expect(reset.records.map((r) => r.seq)).toEqual([1, 2]);
+  await expect(persistDecision(pool, reset, { updateId: 'recommend-after-reset' })).rejects.toThrow(EventLogConflict);
+  await expect(persistDecision(pool, reset, { updateId: 'recommend-after-reset' })).rejects.toThrow(/holds event 1 from command first, where run r1 decided command after-reset.*Resetting a base/);
+  // Nothing of the batch: not its second event, its letters, the read model, nor the row it settles.
+  const read = async (sql: string) => (await pool.query(sql, [BASE])).rows;
+  expect(await read('SELECT seq, command_id FROM base_events WHERE base_id = $1')).toEqual([{ seq: 1, command_id: 'first' }]);
+  expect(await read('SELECT DISTINCT seq FROM notifications WHERE base_id = $1')).toEqual([{ seq: 1 }]);
+  expect(await read('SELECT version, stage FROM bases WHERE id = $1')).toEqual([{ version: 1, stage: 'district_review' }]);
+  expect(await read('SELECT update_id FROM outstanding_decisions WHERE base_id = $1')).toEqual([{ update_id: 'recommend-after-reset' }]);
 });
 
 test("two attempts at one base's notice serial at once (an attempt still running beside its retry) both get the one number", async () => {
