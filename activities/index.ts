@@ -1,6 +1,6 @@
+import { log } from '@temporalio/activity';
 import { Pool } from 'pg';
 import { windowFromCalendar } from '../store/calendar';
-import { log } from '@temporalio/activity';
 import { DecisionBatch, EventLogConflict, persistDecision } from '../store/decisions';
 import { unwrittenSeqs } from '../store/events';
 import { allocateNoticeSerial } from '../store/notices';

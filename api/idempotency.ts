@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { Request } from 'express';
+import { isRequestKey, REQUEST_KEY_RULE } from '../domain';
 import { invalid, Problem } from './problem';
 
 /**
@@ -9,8 +10,8 @@ import { invalid, Problem } from './problem';
 export const sentIdempotencyKey = (req: Request): string | undefined => req.get('Idempotency-Key');
 
 export function checkIdempotencyKey(key: string | undefined): void {
-  if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
-    throw invalid('bad Idempotency-Key header', [{ path: 'Idempotency-Key', message: '1 to 200 visible ASCII characters' }], 'header');
+  if (key !== undefined && !isRequestKey(key)) {
+    throw invalid('bad Idempotency-Key header', [{ path: 'Idempotency-Key', message: REQUEST_KEY_RULE }], 'header');
   }
 }
 

@@ -70,6 +70,15 @@ export function notificationsOf(b: Pick<DecisionBatch, 'records' | 'state'>): Pe
   return b.records.flatMap((r) => notificationsFor(r, b.state).map((n, idx) => ({ ...n, seq: r.seq, idx })));
 }
 
+/** What migration 006's trigger raises for an event at a number the log holds from another decision. */
+const EVENT_LOG_CONFLICT = 'ZZ001';
+
+/**
+ * A batch whose sequence numbers the event log already holds from other decisions: nothing of it
+ * was written. It will never be: the caller says so and goes on, rather than retry for good.
+ */
+export class EventLogConflict extends Error {}
+
 /**
  * One decision, one statement: its events (once, however often retried), the letters it owes,
  * the read model, and (written by the API) the outstanding row it settles. A single statement is atomic on its own, so this costs one round trip
@@ -91,12 +100,3 @@ export async function persistDecision(pool: Pool, b: DecisionBatch, settles?: { 
   }
   return { facts: b.records.map(auditFactOf), notifications };
 }
-
-/** What migration 006's trigger raises for an event at a number the log holds from another decision. */
-const EVENT_LOG_CONFLICT = 'ZZ001';
-
-/**
- * A batch whose sequence numbers the event log already holds from other decisions: nothing of it
- * was written. It will never be: the caller says so and goes on, rather than retry for good.
- */
-export class EventLogConflict extends Error {}

@@ -5,10 +5,8 @@ import {
   admitSignalledAsRequests,
   admitSignalledFromPeople,
   admitSignalledWithinBounds,
-  BaseState,
-  Command,
-  DomainEvent,
   refusingReportsInReEvaluation,
+  Rules,
 } from '../domain';
 
 /**
@@ -118,12 +116,10 @@ export const admitsSignalsWithinBounds = since(11);
  */
 export const takesReportsInReEvaluation = since(11);
 
-type Admission = (state: BaseState | undefined, cmd: Command) => DomainEvent[];
-
 /** How a run admits an operator's signal: as the generation that started it did. */
-export function signalAdmission(generation: number | undefined): Admission {
+export function signalAdmission(generation: number | undefined): Rules {
   if (admitsSignalsWithinBounds(generation)) return admitSignalledWithinBounds;
-  const admission: Admission = admitsSignalsAsRequests(generation)
+  const admission: Rules = admitsSignalsAsRequests(generation)
     ? admitSignalledAsRequests
     : admitsSignalsFromPeopleOnly(generation)
       ? admitSignalledFromPeople
@@ -138,6 +134,6 @@ export function signalAdmission(generation: number | undefined): Admission {
  * older run refuses what its generation refused: a worker of that generation, still running in a
  * rolling deploy or after a rollback, would replay a decision it cannot make.
  */
-export function requestAdmission(generation: number | undefined): Admission {
+export function requestAdmission(generation: number | undefined): Rules {
   return takesReportsInReEvaluation(generation) ? admitRequest : refusingReportsInReEvaluation(admitRequest);
 }

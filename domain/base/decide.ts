@@ -11,7 +11,8 @@ import { BaseState, currentEvaluation, standingObjections } from './state';
 import { pendingWork } from './system';
 
 type Emit = DomainEvent[];
-type Rules = (state: BaseState | undefined, cmd: Command) => Emit;
+/** A way of admitting a command: `decide`, `admit`, or one of the signal admissions below. */
+export type Rules = (state: BaseState | undefined, cmd: Command) => Emit;
 const meta = (c: CommandMeta): CommandMeta => ({ at: c.at, actor: c.actor, commandId: c.commandId, ...(c.via ? { via: c.via } : {}) });
 
 /**
@@ -105,7 +106,7 @@ export const OBJECTIONS_A_PUBLICITY_HOLDS = 100;
  */
 export function admitRequest(state: BaseState | undefined, cmd: Command): Emit {
   if (cmd.type === 'file_objection' && state && (state.publicity?.objections.length ?? 0) >= OBJECTIONS_A_PUBLICITY_HOLDS) {
-    throw new DomainError('ILLEGAL_STAGE', `this base's publicity has taken the ${OBJECTIONS_A_PUBLICITY_HOLDS} objections it can hold, and the bureau rules on each; write to the bureau directly`, { stage: state.stage, allowedActions: [] });
+    throw illegalStage(cmd.type, state.stage, [], `this base's publicity has taken the ${OBJECTIONS_A_PUBLICITY_HOLDS} objections it can hold, and the bureau rules on each; write to the bureau directly`);
   }
   return admit(state, cmd);
 }
@@ -147,6 +148,10 @@ export function admitSignalledFromPeople(state: BaseState | undefined, cmd: Comm
  */
 export const admitSignalledAsRequests = (state: BaseState | undefined, cmd: Command): Emit => admitSignalledFromPeople(state, cmd, admit);
 
+/** What names a request once: an Idempotency-Key, or a signalled command's id. */
+export const REQUEST_KEY_RULE = '1 to 200 visible ASCII characters';
+export const isRequestKey = (key: string): boolean => /^[\x21-\x7e]{1,200}$/.test(key);
+
 /** The most a signalled command may weigh, in bytes of JSON: the API's body limit (100 KB). */
 export const SIGNAL_MAX_BYTES = 100 * 1024;
 
@@ -157,8 +162,8 @@ export const SIGNAL_MAX_BYTES = 100 * 1024;
  * payload limit. Both left the base unable to take a decision.
  */
 export function admitSignalledWithinBounds(state: BaseState | undefined, cmd: Command): Emit {
-  if (typeof cmd.commandId !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(cmd.commandId)) {
-    throw invalid('a signalled command id is 1 to 200 visible ASCII characters, as an Idempotency-Key is', [{ path: 'commandId', message: '1 to 200 visible ASCII characters' }]);
+  if (typeof cmd.commandId !== 'string' || !isRequestKey(cmd.commandId)) {
+    throw invalid(`a signalled command id is ${REQUEST_KEY_RULE}, as an Idempotency-Key is`, [{ path: 'commandId', message: REQUEST_KEY_RULE }]);
   }
   if (new TextEncoder().encode(JSON.stringify(cmd)).length > SIGNAL_MAX_BYTES) {
     throw invalid(`a signalled command is at most ${SIGNAL_MAX_BYTES} bytes of JSON, as a request's body is`, [{ path: '(body)', message: 'too large' }]);
