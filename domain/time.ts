@@ -79,3 +79,21 @@ export function endOfShanghaiDay(date: IsoDate): IsoInstant {
   const [y, m, d] = parts(date);
   return formatInstant(Date.UTC(y, m - 1, d + 1) - OFFSET_MS);
 }
+
+/** A date as a letter writes it: 2026年12月4日. */
+export function chineseDate(date: IsoDate): string {
+  const [y, m, d] = parts(date);
+  return `${y}年${m}月${d}日`;
+}
+
+/**
+ * An instant as a letter writes it, in Shanghai time: 2027年12月4日13时37分, and a day's end as
+ * 24时 of that day (the way a period's last day is written) rather than 0时 of the next.
+ */
+export function chineseInstant(instant: IsoInstant): string {
+  const local = Date.parse(instant) + OFFSET_MS;
+  const ofDay = ((local % DAY_MS) + DAY_MS) % DAY_MS;
+  if (ofDay === 0) return `${chineseDate(fromUtcDay(local - DAY_MS))}24时`;
+  const minutes = Math.floor(ofDay / 60_000);
+  return `${chineseDate(fromUtcDay(local))}${Math.floor(minutes / 60)}时${minutes % 60 ? `${minutes % 60}分` : ''}`;
+}

@@ -1,10 +1,10 @@
 import * as wf from '@temporalio/workflow';
 import {
+  admitRequest,
   applyEvents,
   BaseState,
   BaseView,
   Command,
-  decide,
   DomainError,
   DomainEvent,
   EventRecord,
@@ -13,6 +13,7 @@ import {
   nextDeadline,
   pendingWork,
   PersonCommand,
+  Rules,
   shanghaiDate,
   SubmitCommand,
   SYSTEM,
@@ -27,7 +28,7 @@ import { actSignal, actUpdate, calendarLoadedSignal, DecisionAnswer, readyUpdate
 import {
   closesLateWindowsWhenFixed,
   CODE_GENERATION,
-  requestAdmission,
+  decisionRules,
   signalAdmission,
   endsWhenClosedWhileSettling,
   takesCalendarFromApproval,
@@ -140,7 +141,7 @@ function failure(err: unknown): unknown {
 }
 
 /** Domain errors become non-retryable failures: a plain throw would retry the task forever. */
-function decideOrFail(state: BaseState | undefined, cmd: Command, rules = decide): DomainEvent[] {
+function decideOrFail(state: BaseState | undefined, cmd: Command, rules: Rules): DomainEvent[] {
   try {
     return rules(state, cmd);
   } catch (err) {
@@ -156,7 +157,7 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
   const sinceGen4 = takesPatchesUnmarked(input.generation);
   const calendarFromApproval = takesCalendarFromApproval(input.generation);
   const admitSignal = signalAdmission(input.generation);
-  const admitAsked = requestAdmission(input.generation);
+  const decideAsRecorded = decisionRules(input.generation);
   const nudgesDuringLookup = takesNudgesDuringLookup(input.generation);
   const writesAnswersAtClose = writesAnswersBeforeClosing(input.generation);
   const datesLateClosesWhenFixed = closesLateWindowsWhenFixed(input.generation);
@@ -195,7 +196,7 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
    * persistence behind every earlier batch.
    */
   function run(cmd: Command, sink?: Sink): void {
-    const { state: next, records } = applyEvents(state, decideOrFail(state, cmd));
+    const { state: next, records } = applyEvents(state, decideOrFail(state, cmd, decideAsRecorded));
     if (!records.length || !next) return;
     state = next;
     if (sink) {
@@ -359,7 +360,7 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
         // A retry of an accepted command (same id) answers again instead of applying twice.
         if (recent.includes(cmd.commandId)) return;
         // The rules first: a refusal is final whatever the run is doing (validators do not run on replay).
-        decideOrFail(state, cmd, admitAsked);
+        decideOrFail(state, cmd, admitRequest);
         if (closing) throw wf.ApplicationFailure.nonRetryable('the base is continuing as new or closing; send the decision again', RUN_CLOSING);
       },
     },

@@ -5,8 +5,9 @@ import {
   admitSignalledAsRequests,
   admitSignalledFromPeople,
   admitSignalledWithinBounds,
-  refusingReportsInReEvaluation,
+  decide,
   Rules,
+  takingReportsInReEvaluation,
 } from '../domain';
 
 /**
@@ -31,8 +32,10 @@ import {
  * base closed by a decision taken while the main loop settled ends its run.
  * Generation 11: a base under re-evaluation takes its annual report, signalled too; a signal is
  * held to the bounds of a request (its command id, its size).
+ * Generation 12: a base under re-evaluation takes no annual report, as the contract has it, asked
+ * or signalled (runs of generation 11 replay the ones they took).
  */
-export const CODE_GENERATION = 11;
+export const CODE_GENERATION = 12;
 
 /** Whether a run was started by generation `n` or later; a run without a generation was started before 4. */
 const since = (n: number) => (generation: number | undefined) => (generation ?? 0) >= n;
@@ -111,29 +114,28 @@ export const endsWhenClosedWhileSettling = since(10);
 export const admitsSignalsWithinBounds = since(11);
 
 /**
- * Whether a signalled annual report is taken from a base under re-evaluation (generation 11), as
- * Art. 6(4) asks of every base holding the title. Older runs refused it, as recorded.
+ * Whether a run takes an annual report from a base under re-evaluation, signalled, and replays one
+ * it took (generation 11 alone; the contract names certified, evaluation and rectification, and
+ * every other generation keeps to it). A request is refused in every run, as validators do not run
+ * on replay.
  */
-export const takesReportsInReEvaluation = since(11);
+export const takesReportsInReEvaluation = (generation: number | undefined) => generation === 11;
+
+/** The rules a run decides by, replayed: generation 11's took reports under re-evaluation. */
+export function decisionRules(generation: number | undefined): Rules {
+  return takesReportsInReEvaluation(generation) ? takingReportsInReEvaluation(decide) : decide;
+}
 
 /** How a run admits an operator's signal: as the generation that started it did. */
 export function signalAdmission(generation: number | undefined): Rules {
-  if (admitsSignalsWithinBounds(generation)) return admitSignalledWithinBounds;
-  const admission: Rules = admitsSignalsAsRequests(generation)
+  if (admitsSignalsWithinBounds(generation)) {
+    return takesReportsInReEvaluation(generation) ? takingReportsInReEvaluation(admitSignalledWithinBounds) : admitSignalledWithinBounds;
+  }
+  return admitsSignalsAsRequests(generation)
     ? admitSignalledAsRequests
     : admitsSignalsFromPeopleOnly(generation)
       ? admitSignalledFromPeople
       : admitsSignalsByTodaysRules(generation)
         ? admitSignalled
         : admitSignalledAsBefore;
-  return takesReportsInReEvaluation(generation) ? admission : refusingReportsInReEvaluation(admission);
-}
-
-/**
- * How a run admits a request, in its update's validator. Validators do not run on replay, yet an
- * older run refuses what its generation refused: a worker of that generation, still running in a
- * rolling deploy or after a rollback, would replay a decision it cannot make.
- */
-export function requestAdmission(generation: number | undefined): Rules {
-  return takesReportsInReEvaluation(generation) ? admitRequest : refusingReportsInReEvaluation(admitRequest);
 }

@@ -59,6 +59,9 @@ export function admit(state: BaseState | undefined, cmd: Command): Emit {
   return events;
 }
 
+/** What the caller may still do, a refused command aside: the 409's `allowedActions`. */
+const othersOnOffer = (state: BaseState, cmd: Command) => allowedActions(state, cmd.actor).filter((t) => t !== cmd.type);
+
 /**
  * What a command stamped at or after a window's end may no longer do, though the timer that closes
  * the window has not run yet: withdraw a base whose publicity ended unopposed (it is as good as
@@ -66,15 +69,14 @@ export function admit(state: BaseState | undefined, cmd: Command): Emit {
  */
 function refuseAfterDeadline(state: BaseState, cmd: Command): void {
   const at = Date.parse(cmd.at);
-  const stillOnOffer = () => allowedActions(state, cmd.actor).filter((t) => t !== cmd.type);
   const endsAt = state.publicity?.endsAt;
   const unopposedEnd = state.stage === 'publicity' && !!endsAt && at >= Date.parse(endsAt) && standingObjections(state).length === 0;
   if (cmd.type === 'withdraw' && (isBeingRecognised(state) || unopposedEnd)) {
-    throw new DomainError('ILLEGAL_STAGE', 'publicity has ended with no objection standing: the base is being recognised', { stage: state.stage, allowedActions: stillOnOffer() });
+    throw new DomainError('ILLEGAL_STAGE', 'publicity has ended with no objection standing: the base is being recognised', { stage: state.stage, allowedActions: othersOnOffer(state, cmd) });
   }
   const dueAt = state.rectification?.dueAt;
   if (cmd.type === 'submit_rectification_report' && state.stage === 'rectification' && dueAt && at >= Date.parse(dueAt)) {
-    throw new DomainError('ILLEGAL_STAGE', `the rectification period ended at ${dueAt}; the re-evaluation follows`, { stage: state.stage, allowedActions: stillOnOffer() });
+    throw new DomainError('ILLEGAL_STAGE', `the rectification period ended at ${dueAt}; the re-evaluation follows`, { stage: state.stage, allowedActions: othersOnOffer(state, cmd) });
   }
 }
 
@@ -172,16 +174,14 @@ export function admitSignalledWithinBounds(state: BaseState | undefined, cmd: Co
 }
 
 /**
- * An admission as runs of generation 10 and earlier made it: an annual report from a base under
- * re-evaluation was refused then (taken since generation 11). A signal they refused stands in their
- * histories with nothing issued for it, and a worker of theirs would not replay a request taken.
+ * Rules as runs of generation 11 applied them, kept for their replay: an annual report from a base
+ * under re-evaluation was taken then, with the checks and the event of one in rectification (the
+ * stage bears on neither). The contract takes it only from certified, evaluation and rectification.
  */
-export const refusingReportsInReEvaluation =
-  (admission: Rules): Rules =>
-  (state, cmd) => {
-    if (cmd.type === 'submit_annual_report' && state?.stage === 're_evaluation') throw illegalStage(cmd.type, state.stage, []);
-    return admission(state, cmd);
-  };
+export const takingReportsInReEvaluation =
+  (rules: Rules): Rules =>
+  (state, cmd) =>
+    rules(cmd.type === 'submit_annual_report' && state?.stage === 're_evaluation' ? { ...state, stage: 'rectification' } : state, cmd);
 
 /**
  * A signal as runs of generation 6 and earlier admitted it, kept for their replay: `decide` alone,

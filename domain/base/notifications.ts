@@ -1,5 +1,6 @@
 import { districtName } from '../districts';
 import { policyOf } from '../policy';
+import { chineseDate, chineseInstant } from '../time';
 import { EventRecord } from './apply';
 import { BaseState } from './state';
 
@@ -43,7 +44,7 @@ export function notificationsFor(r: EventRecord, s: BaseState): Notification[] {
     case 'CandidateRejected':
       return to([applicant, district], '未列入候选名单', `${name}未列入合作基地候选名单，原因：${e.reason}。`);
     case 'PublicityScheduled':
-      return to([applicant, district, bureau], '候选名单公示', `${name}列入候选名单公示，公示期${e.firstDay}至${e.lastDay}（${policyOf(s.policyVersion).publicityWorkingDays}个工作日），${e.endsAt}截止。`);
+      return to([applicant, district, bureau], '候选名单公示', `${name}列入候选名单公示，公示期${chineseDate(e.firstDay)}至${chineseDate(e.lastDay)}（${policyOf(s.policyVersion).publicityWorkingDays}个工作日），${chineseInstant(e.endsAt)}截止。`);
     case 'PublicityAwaitingCalendar':
       return to([bureau], '公示期无法确定：缺少节假日安排', `${name}的公示期跨入${e.year}年，该年度节假日安排尚未加载，请管理员加载后公示期自动确定。`);
     case 'ObjectionFiled':
@@ -59,7 +60,7 @@ export function notificationsFor(r: EventRecord, s: BaseState): Notification[] {
       return to([applicant, district], '评估结果', `${name}评估结果：${label}。${e.opinion ?? ''}`);
     }
     case 'RectificationStarted':
-      return to([applicant, district], '限期整改', `${name}评估不合格，限期整改${policyOf(s.policyVersion).rectificationYears}年，整改期至${e.dueAt}止，期满后复评。`);
+      return to([applicant, district], '限期整改', `${name}评估不合格，限期整改${policyOf(s.policyVersion).rectificationYears}年，整改期至${chineseInstant(e.dueAt)}止，期满后复评。`);
     case 'RectificationEnded':
       return to([applicant, district, bureau], '整改期满，进入复评', `${name}整改期已满，进入复评。`);
     case 'Revoked':

@@ -34,8 +34,9 @@ export const ACTION_RULES: Record<ActionType, ActionRule> = {
   approve_candidate: bureau('bureau_leader', ['party_review']),
   reject_candidate: bureau('bureau_leader', ['party_review']),
   rule_objection: bureau('bureau_officer', ['publicity', 'objection_review'], { when: (s) => standingObjections(s).length > 0, unless: 'no objection is standing' }),
-  // Art. 6(4): every base holding the title reports its year, one under re-evaluation too.
-  submit_annual_report: own(RECOGNISED),
+  // The contract's stages. A base under re-evaluation files the year's report once rated (any year
+  // since its registration is taken), so Art. 6(4) is kept. Runs of generation 11 took it there too.
+  submit_annual_report: own(['certified', 'evaluation', 'rectification']),
   start_evaluation: bureau('bureau_officer', ['certified']),
   submit_evaluation_report: own(['evaluation', 're_evaluation'], { when: (s) => !currentEvaluation(s)?.report, unless: "this evaluation's report is already in" }),
   rate: bureau('bureau_officer', ['evaluation', 're_evaluation']),

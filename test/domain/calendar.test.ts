@@ -1,4 +1,4 @@
-import { workingDayWindow, YearSchedule } from '../../domain';
+import { chineseDate, chineseInstant, workingDayWindow, YearSchedule } from '../../domain';
 
 // The State Council's schedules as the chinese-days package carries them (the same data the
 // database is seeded with), plus a hand-made 2027 to cross a year end.
@@ -48,4 +48,16 @@ describe('a publicity window of five working days', () => {
   test('seven working days under a policy that says so', () => {
     expect(workingDayWindow('2026-09-30', 7, only2025and2026)).toMatchObject({ lastDay: '2026-10-14' });
   });
+});
+
+describe('dates as a letter writes them', () => {
+  test.each([
+    ['2027-12-04T13:37:23.000+08:00', '2027年12月4日13时37分'],
+    ['2027-12-04T05:37:00.000Z', '2027年12月4日13时37分'],
+    ['2027-12-04T09:00:00.000+08:00', '2027年12月4日9时'],
+    ['2027-12-05T00:00:00.000+08:00', '2027年12月4日24时'],
+    ['2027-01-01T00:00:00.000+08:00', '2026年12月31日24时'],
+    ['2027-12-05T00:00:30.000+08:00', '2027年12月5日0时'],
+  ])('%s is %s', (instant, written) => expect(chineseInstant(instant)).toBe(written));
+  test('a date drops its leading zeros', () => expect(chineseDate('2026-03-09')).toBe('2026年3月9日'));
 });

@@ -1,6 +1,6 @@
-import { Actor, toPublicNotice, toView, admit, admitSignalled, admitSignalledAsBefore, admitSignalledAsRequests, admitSignalledFromPeople, admitSignalledWithinBounds, SIGNAL_MAX_BYTES, OBJECTIONS_A_PUBLICITY_HOLDS, applyEvents, BaseState, Command, decide, DomainError, pendingWork, nextDeadline, allowedActions, notificationsFor } from '../../domain';
+import { Actor, toPublicNotice, toView, admit, admitSignalled, admitSignalledAsBefore, admitSignalledAsRequests, admitSignalledFromPeople, admitSignalledWithinBounds, admitRequest, SIGNAL_MAX_BYTES, OBJECTIONS_A_PUBLICITY_HOLDS, applyEvents, BaseState, Command, decide, DomainError, pendingWork, nextDeadline, allowedActions, notificationsFor } from '../../domain';
 import { actors, application, CODE, OTHER_CODE } from './fixtures';
-import { requestAdmission, signalAdmission } from '../../workflows/generation';
+import { decisionRules, signalAdmission } from '../../workflows/generation';
 
 // Given the commands a base has lived through, when one more arrives, then these events (or
 // this refusal). The clock and the ids come in with each command.
@@ -175,7 +175,7 @@ describe('evaluation and rectification (Arts. 9-11)', () => {
     const letters = records.flatMap((r) => notificationsFor(r, state!)).filter((l) => l.subject === '限期整改');
     expect(nextDeadline(state!)).toMatchObject({ kind: 'end_rectification', dueAt: '2028-06-01T09:30:00.000+08:00' });
     expect(letters.map((l) => l.recipient.kind)).toEqual(['applicant', 'district']);
-    for (const l of letters) expect(l.body).toContain('整改期至2028-06-01T09:30:00.000+08:00止');
+    for (const l of letters) expect(l.body).toContain('整改期至2028年6月1日9时30分止');
   });
   test('the end of rectification brings re-evaluation; unqualified again revokes', () => {
     const s = given(...commandsToCertified(), act.startEvaluation(), act.rate('unqualified'), cmd(actors.system, { type: 'end_rectification' }));
@@ -183,19 +183,23 @@ describe('evaluation and rectification (Arts. 9-11)', () => {
     expect(when(s, act.rate('unqualified')).map((e) => e.type)).toEqual(['Rated', 'Revoked']);
     expect(stageAfter(s, act.rate('qualified'))).toBe('certified');
   });
-  test('a base under re-evaluation still holds the title and reports its year (Art. 6(4)); signalled, only in runs of generation 11 on', () => {
+  test('a base under re-evaluation files no annual report, as the contract has it; runs of generation 11 took one, and replay it', () => {
     const s = given(...commandsToCertified(), act.startEvaluation(), act.rate('unqualified'), cmd(actors.system, { type: 'end_rectification' }));
     const report = cmd(actors.applicant, { type: 'submit_annual_report', year: 2027, indicators: {} }, '2028-06-02T10:00:00.000+08:00');
-    expect(allowedActions(s, actors.applicant)).toContain('submit_annual_report');
-    expect(stageAfter(s, report)).toBe('re_evaluation');
-    expect(admitSignalledWithinBounds(s, report).map((e) => e.type)).toEqual(['AnnualReportSubmitted']);
-    // Refused by older runs, signalled or asked: their workers would not replay it taken.
-    for (const admission of [signalAdmission(10), requestAdmission(10), signalAdmission(undefined)]) {
-      expect(() => admission(s, report)).toThrow(expect.objectContaining({ code: 'ILLEGAL_STAGE' }));
-      expect(admission(certified(), act.startEvaluation()).map((e) => e.type)).toEqual(['EvaluationStarted']);
+    expect(allowedActions(s, actors.applicant)).toEqual(['submit_evaluation_report']);
+    for (const rules of [decide, admitRequest, decisionRules(12), signalAdmission(12), signalAdmission(10), signalAdmission(undefined)]) {
+      expect(() => rules(s, report)).toThrow(expect.objectContaining({ code: 'ILLEGAL_STAGE', details: { stage: 're_evaluation', allowedActions: ['submit_evaluation_report'] } }));
     }
-    expect(signalAdmission(11)(s, report).map((e) => e.type)).toEqual(['AnnualReportSubmitted']);
-    expect(requestAdmission(11)(s, report).map((e) => e.type)).toEqual(['AnnualReportSubmitted']);
+    // Generation 11's: as one in rectification, the same checks (a year already in is still refused).
+    for (const rules of [decisionRules(11), signalAdmission(11)]) {
+      const events = rules(s, report);
+      expect(events.map((e) => e.type)).toEqual(['AnnualReportSubmitted']);
+      expect(applyEvents(s, events).state!.stage).toBe('re_evaluation');
+      expect(() => rules(applyEvents(s, events).state, report)).toThrow(expect.objectContaining({ code: 'INVALID' }));
+    }
+    // Once rated qualified, it files the year it could not.
+    const rated = applyEvents(s, decide(s, act.rate('qualified', '2028-06-03T10:00:00.000+08:00'))).state!;
+    expect(admitRequest(rated, { ...report, at: '2028-06-03T11:00:00.000+08:00' }).map((e) => e.type)).toEqual(['AnnualReportSubmitted']);
   });
   test('one annual report per year, not for a year to come', () => {
     const s = given(...commandsToCertified(), cmd(actors.applicant, { type: 'submit_annual_report', year: 2026, indicators: {} }));
@@ -285,6 +289,12 @@ describe('letters on the way to the bureau', () => {
     const returned = given(submitted(), cmd(actors.district, { type: 'return', reason: '材料不全' }));
     expect(lettersOf(returned, cmd(actors.applicant, { type: 'resubmit', application: application() }))).toEqual([['district', '退回修改的申报已重新提交', expect.stringContaining('金水区科技主管部门审核')]]);
   });
+  test('the publicity letter gives its days and its end as a letter writes dates', () => {
+    const approved = given(submitted(), act.recommend(), act.review(), act.conclude(), act.approve());
+    const bodies = lettersOf(approved, act.schedule()).map(([, , body]) => body);
+    expect(bodies).toHaveLength(3);
+    for (const body of bodies) expect(body).toContain('公示期2026年11月30日至2026年12月4日（5个工作日），2026年12月4日24时截止。');
+  });
   test('a recognition says the publicity passed without objection, or that the objections raised were found groundless', () => {
     const closed = given(submitted(), act.recommend(), act.review(), act.conclude(), act.approve(), act.schedule(), act.close());
     expect(lettersOf(closed, act.certify())[0][2]).toMatch(/经公示无异议，认定为/);
@@ -364,12 +374,10 @@ describe("an operator's signal within a request's bounds (generation 11)", () =>
 });
 
 describe("the public form's objections", () => {
-  test(`a request is refused once the publicity holds ${OBJECTIONS_A_PUBLICITY_HOLDS}, counted in the run in every generation`, () => {
+  test(`a request is refused once the publicity holds ${OBJECTIONS_A_PUBLICITY_HOLDS}, counted in the run`, () => {
     const full = given(submitted(), act.recommend(), act.review(), act.conclude(), act.approve(), act.schedule(), ...Array.from({ length: OBJECTIONS_A_PUBLICITY_HOLDS }, (_, i) => act.object(`o${i}`)));
-    for (const generation of [undefined, 10, 11]) {
-      expect(() => requestAdmission(generation)(full, act.object('one-more'))).toThrow(expect.objectContaining({ code: 'ILLEGAL_STAGE', message: expect.stringContaining('write to the bureau directly') }));
-    }
-    expect(requestAdmission(11)(inPublicity(), act.object('first')).map((e) => e.type)).toEqual(['ObjectionFiled']);
+    expect(() => admitRequest(full, act.object('one-more'))).toThrow(expect.objectContaining({ code: 'ILLEGAL_STAGE', message: expect.stringContaining('write to the bureau directly') }));
+    expect(admitRequest(inPublicity(), act.object('first')).map((e) => e.type)).toEqual(['ObjectionFiled']);
   });
 });
 

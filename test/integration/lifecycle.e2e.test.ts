@@ -56,6 +56,10 @@ test('unqualified starts a year of rectification that ends by itself; unqualifie
   expect(days === 365 || days === 366).toBe(true);
   expect((await http.act(b.id, b.token, 'submit_rectification_report', { summary: '已整改' })).body.stage).toBe('rectification');
   await http.waitStage(b.id, staff.officer(), 're_evaluation');
+  // The contract takes no annual report under re-evaluation: not offered, and refused naming what is.
+  const report = await http.act(b.id, b.token, 'submit_annual_report', { year: thisYear() - 1, indicators: INDICATORS });
+  expect([report.status, report.body.allowedActions]).toEqual([409, ['submit_evaluation_report']]);
+  expect((await http.get(`/api/bases/${b.id}`, b.token)).body.allowedActions).toEqual(['submit_evaluation_report']);
   const revoked = await http.act(b.id, staff.officer(), 'rate', { rating: 'unqualified', opinion: '复评仍不合格' });
   expect(revoked.body.stage).toBe('revoked');
 });

@@ -123,14 +123,20 @@ export const PATHS: Record<string, { ends: string; drive(c: PathContext): Promis
   },
   rectified_then_revoked: {
     ends: 'revoked',
-    async drive({ http }) {
+    async drive({ http, signal }) {
       const b = await submit(http);
       await toCertified(http, b);
       await rate(http, b, 'unqualified');
       await http.waitStage(b.id, officer(), 're_evaluation');
-      // Still holding the title, it reports its year (refused before generation 11).
-      await step(http, b, b.token, 'submit_annual_report', { year: thisYear(), indicators: INDICATORS }, 're_evaluation');
+      // No annual report under re-evaluation, as the contract has it: asked, 409; signalled, refused
+      // (nothing issued for it) in every generation but 11, whose fixtures hold one taken each way.
+      const report = { year: thisYear(), indicators: INDICATORS };
+      expect((await http.act(b.id, b.token, 'submit_annual_report', report)).status).toBe(409);
+      const applicant = { sub: `app-${b.app.applicant.creditCode}`, name: '申报单位', role: 'applicant', org: b.app.applicant.creditCode };
+      await signal(b.id, { type: 'submit_annual_report', ...report, actor: applicant });
       await step(http, b, officer(), 'rate', { rating: 'unqualified', opinion: '复评仍不合格' }, 'revoked');
+      const view = (await http.get(`/api/bases/${b.id}`, officer())).body;
+      expect(view.annualReports).toEqual([]);
       return b;
     },
   },
