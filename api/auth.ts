@@ -5,6 +5,8 @@ import { Actor, ROLES, storable, STORABLE } from '../domain';
 import { unauthorized } from './problem';
 
 const CLOCK_SKEW_SEC = 30;
+/** How long a token without exp is taken from its iat: as long as `npm run token` signs one for. */
+export const TOKEN_LIFETIME_SEC = 8 * 3600;
 
 const claimsSchema = z
   .object({
@@ -14,7 +16,7 @@ const claimsSchema = z
     role: z.enum(ROLES),
     org: z.string().max(18).refine(storable, `org ${STORABLE}`).optional(),
     district: z.string().max(12).refine(storable, `district ${STORABLE}`).optional(),
-    exp: z.number(),
+    exp: z.number().optional(),
     nbf: z.number().optional(),
     iat: z.number().optional(),
     iss: z.string().optional(),
@@ -50,7 +52,11 @@ function audienceProblem(aud: string | string[] | undefined, audience: string | 
   return (Array.isArray(aud) ? aud : [aud]).includes(audience) ? undefined : `token is not for this API: aud does not include ${audience}`;
 }
 
-/** HS256 only: `alg: none` and every other algorithm are refused, and so is a token without exp. */
+/**
+ * HS256 only: `alg: none` and every other algorithm are refused. The contract names no exp (RFC
+ * 7519 has it optional, and some libraries sign none unless asked), so a token without one is taken
+ * for TOKEN_LIFETIME_SEC from its iat; a token with neither would be good for ever, and is refused.
+ */
 export function verifyToken(token: string, rules: TokenRules, nowSec = Date.now() / 1000): Actor {
   const { secret } = rules;
   const parts = token.split('.');
@@ -73,7 +79,11 @@ export function verifyToken(token: string, rules: TokenRules, nowSec = Date.now(
   const claims = claimsSchema.safeParse(payload);
   if (!claims.success) throw unauthorized(`bad claims: ${claims.error.issues.map((i) => i.message).join('; ')}`);
   const c = claims.data;
-  if (c.exp < nowSec - CLOCK_SKEW_SEC) throw unauthorized('token expired');
+  if (c.exp === undefined) {
+    if (c.iat === undefined) throw unauthorized('token says neither when it expires (exp) nor when it was issued (iat)');
+    if (c.iat > nowSec + CLOCK_SKEW_SEC) throw unauthorized('token issued in the future (iat)');
+    if (c.iat + TOKEN_LIFETIME_SEC < nowSec - CLOCK_SKEW_SEC) throw unauthorized(`token expired: without exp it is taken for ${TOKEN_LIFETIME_SEC / 3600} hours from iat`);
+  } else if (c.exp < nowSec - CLOCK_SKEW_SEC) throw unauthorized('token expired');
   if (c.nbf !== undefined && c.nbf > nowSec + CLOCK_SKEW_SEC) throw unauthorized('token not yet valid');
   if (rules.issuer !== undefined && c.iss !== rules.issuer) throw unauthorized(`token not issued by ${rules.issuer} (iss)`);
   const audience = audienceProblem(c.aud, rules.audience);
@@ -83,7 +93,7 @@ export function verifyToken(token: string, rules: TokenRules, nowSec = Date.now(
 
 export type TokenClaims = Omit<Actor, 'role'> & { role: string; iss?: string; aud?: string | string[] };
 
-export function signToken(claims: TokenClaims, secret: string, ttlSec = 8 * 3600): string {
+export function signToken(claims: TokenClaims, secret: string, ttlSec = TOKEN_LIFETIME_SEC): string {
   const now = Math.floor(Date.now() / 1000);
   const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const head = enc({ alg: 'HS256', typ: 'JWT' });

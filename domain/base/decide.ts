@@ -59,9 +59,6 @@ export function admit(state: BaseState | undefined, cmd: Command): Emit {
   return events;
 }
 
-/** What the caller may still do, a refused command aside: the 409's `allowedActions`. */
-const othersOnOffer = (state: BaseState, cmd: Command) => allowedActions(state, cmd.actor).filter((t) => t !== cmd.type);
-
 /**
  * What a command stamped at or after a window's end may no longer do, though the timer that closes
  * the window has not run yet: withdraw a base whose publicity ended unopposed (it is as good as
@@ -69,14 +66,15 @@ const othersOnOffer = (state: BaseState, cmd: Command) => allowedActions(state, 
  */
 function refuseAfterDeadline(state: BaseState, cmd: Command): void {
   const at = Date.parse(cmd.at);
+  const stillOnOffer = () => allowedActions(state, cmd.actor).filter((t) => t !== cmd.type);
   const endsAt = state.publicity?.endsAt;
   const unopposedEnd = state.stage === 'publicity' && !!endsAt && at >= Date.parse(endsAt) && standingObjections(state).length === 0;
   if (cmd.type === 'withdraw' && (isBeingRecognised(state) || unopposedEnd)) {
-    throw new DomainError('ILLEGAL_STAGE', 'publicity has ended with no objection standing: the base is being recognised', { stage: state.stage, allowedActions: othersOnOffer(state, cmd) });
+    throw new DomainError('ILLEGAL_STAGE', 'publicity has ended with no objection standing: the base is being recognised', { stage: state.stage, allowedActions: stillOnOffer() });
   }
   const dueAt = state.rectification?.dueAt;
   if (cmd.type === 'submit_rectification_report' && state.stage === 'rectification' && dueAt && at >= Date.parse(dueAt)) {
-    throw new DomainError('ILLEGAL_STAGE', `the rectification period ended at ${dueAt}; the re-evaluation follows`, { stage: state.stage, allowedActions: othersOnOffer(state, cmd) });
+    throw new DomainError('ILLEGAL_STAGE', `the rectification period ended at ${dueAt}; the re-evaluation follows`, { stage: state.stage, allowedActions: stillOnOffer() });
   }
 }
 

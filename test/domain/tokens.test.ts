@@ -1,4 +1,5 @@
-import { signToken, TokenClaims, verifyToken } from '../../api/auth';
+import { createHmac } from 'node:crypto';
+import { signToken, TOKEN_LIFETIME_SEC, TokenClaims, verifyToken } from '../../api/auth';
 
 const SECRET = 'token-test-secret-0123456789abcdef';
 const RULES = { secret: SECRET };
@@ -51,5 +52,31 @@ describe('an issuer and an audience, where the deployment names them', () => {
   test('with none named, a token for some other service is still refused, and one naming nothing is taken', () => {
     expect(() => verifyToken(signed({ aud: 'portal' }), RULES)).toThrow(/names an audience \(aud\), and this API has none \(AUTH_JWT_AUDIENCE\)/);
     expect(verifyToken(signed({ iss: 'https://sso.zzkj.example' }), RULES)).toMatchObject({ sub: 'bureau-1' });
+  });
+});
+
+describe('a token without exp, as the contract and RFC 7519 allow', () => {
+  /** Signed as a library does when asked for no expiry: the claims as given, nothing added. */
+  const bare = (claims: object) => {
+    const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const unsigned = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc({ sub: 'bureau-1', name: '经办人', role: 'bureau_officer', ...claims })}`;
+    return `${unsigned}.${createHmac('sha256', SECRET).update(unsigned).digest('base64url')}`;
+  };
+  const now = 1_800_000_000;
+
+  test('is taken for as long as a signed one lasts, counted from iat', () => {
+    expect(verifyToken(bare({ iat: now - 60 }), RULES, now)).toMatchObject({ sub: 'bureau-1', role: 'bureau_officer' });
+    expect(verifyToken(bare({ iat: now - TOKEN_LIFETIME_SEC + 60 }), RULES, now)).toMatchObject({ sub: 'bureau-1' });
+    expect(() => verifyToken(bare({ iat: now - TOKEN_LIFETIME_SEC - 3600 }), RULES, now)).toThrow(/expired: without exp it is taken for 8 hours from iat/);
+  });
+
+  test('is refused when it says nothing of its time, or was issued in the future', () => {
+    expect(() => verifyToken(bare({}), RULES, now)).toThrow(/neither when it expires \(exp\) nor when it was issued \(iat\)/);
+    expect(() => verifyToken(bare({ iat: now + 3600 }), RULES, now)).toThrow(/issued in the future/);
+  });
+
+  test('an exp, where there is one, is what counts', () => {
+    expect(() => verifyToken(bare({ iat: now - 60, exp: now - 3600 }), RULES, now)).toThrow(/^token expired$/);
+    expect(verifyToken(bare({ iat: now - 2 * TOKEN_LIFETIME_SEC, exp: now + 60 }), RULES, now)).toMatchObject({ sub: 'bureau-1' });
   });
 });

@@ -1,5 +1,5 @@
 import { actionTable, Rightful } from '../support/bodies';
-import { forgedTokens } from '../support/forged-tokens';
+import { forgedTokens, tokenWithoutExp } from '../support/forged-tokens';
 import { application, applicantToken, client, HttpClient, newCreditCode, staff, today } from '../support/http';
 import { submit, TestBase, toCertified, toPublicity } from '../support/journeys';
 import { until } from '../support/poll';
@@ -268,6 +268,12 @@ describe('tokens', () => {
     const b = bases.districtReview;
     const r = await http.get(`/api/bases/${b.id}`, staff.district('410105'));
     expect(r.body.allowedActions).toEqual(['recommend', 'decline', 'return']);
+  });
+
+  test('a token without exp, issued now, is taken: the contract names no exp', async () => {
+    const b = bases.districtReview;
+    const r = await http.get(`/api/bases/${b.id}`, tokenWithoutExp(district));
+    expect([r.status, r.body.allowedActions]).toEqual([200, ['recommend', 'decline', 'return']]);
   });
 
   test.each([

@@ -15,6 +15,8 @@ export function forgedTokens(claims: Record<string, unknown>): Record<string, st
   const hs256 = enc({ alg: 'HS256', typ: 'JWT' });
   const { exp: _exp, ...noExp } = good;
   void _exp;
+  const { iat: _iat, ...noTime } = noExp;
+  void _iat;
   return {
     'alg none': `${enc({ alg: 'none', typ: 'JWT' })}.${enc(good)}.`,
     'alg None': `${enc({ alg: 'None', typ: 'JWT' })}.${enc(good)}.`,
@@ -26,7 +28,9 @@ export function forgedTokens(claims: Record<string, unknown>): Record<string, st
     'signature left off': `${hs256}.${enc(good)}.`,
     'claims changed after signing': `${hs256}.${enc({ ...good, role: 'admin' })}.${sign('sha256', hs256, enc(good)).split('.')[2]}`,
     expired: sign('sha256', hs256, enc({ ...good, iat: now - 7200, exp: now - 3600 })),
-    'missing exp': sign('sha256', hs256, enc(noExp)),
+    'neither exp nor iat': sign('sha256', hs256, enc(noTime)),
+    'no exp, issued nine hours ago': sign('sha256', hs256, enc({ ...noExp, iat: now - 9 * 3600 })),
+    'no exp, issued in an hour': sign('sha256', hs256, enc({ ...noExp, iat: now + 3600 })),
     'exp not a number': sign('sha256', hs256, enc({ ...good, exp: String(now + 3600) })),
     'not valid yet': sign('sha256', hs256, enc({ ...good, nbf: now + 3600 })),
     'unknown role': sign('sha256', hs256, enc({ ...good, role: 'superuser' })),
@@ -42,4 +46,9 @@ export function forgedTokens(claims: Record<string, unknown>): Record<string, st
     'signature with characters appended': `${sign('sha256', hs256, enc(good))}!!**`,
     'claims not JSON': sign('sha256', hs256, Buffer.from('{"sub":').toString('base64url')),
   };
+}
+
+/** A token as a library signs one when asked for no expiry: the claims and iat, and no exp. */
+export function tokenWithoutExp(claims: Record<string, unknown>): string {
+  return sign('sha256', enc({ alg: 'HS256', typ: 'JWT' }), enc({ ...claims, iat: Math.floor(Date.now() / 1000) }));
 }
