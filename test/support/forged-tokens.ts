@@ -1,9 +1,7 @@
-import { createHmac } from 'node:crypto';
+import { enc, sign as signWith } from './jwt';
 import { TEST_SECRET } from './stack';
 
-const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-const sign = (hash: string, head: string, body: string, secret = TEST_SECRET) =>
-  `${head}.${body}.${createHmac(hash, secret).update(`${head}.${body}`).digest('base64url')}`;
+const sign = (hash: string, head: string, body: string, secret = TEST_SECRET) => signWith(hash, head, body, secret);
 
 /**
  * Tokens the API must refuse with 401, each for the reason its name gives. The claims are the

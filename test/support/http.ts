@@ -76,7 +76,9 @@ export const staff = {
   leader: () => token({ sub: 'leader-1', name: '市局党组', role: 'bureau_leader' }),
   admin: () => token({ sub: 'admin-1', name: '审计员', role: 'admin' }),
 };
-export const applicantToken = (creditCode: string) => token({ sub: `app-${creditCode}`, name: '申报单位', role: 'applicant', org: creditCode });
+/** The applicant as its tokens and the operators' signals name it. */
+export const applicantActor = (creditCode: string) => ({ sub: `app-${creditCode}`, name: '申报单位', role: 'applicant', org: creditCode });
+export const applicantToken = (creditCode: string) => token(applicantActor(creditCode));
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 864e5).toISOString().slice(0, 10);
 const daysAhead = (n: number) => daysAgo(-n);

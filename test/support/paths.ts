@@ -1,4 +1,4 @@
-import { client, HttpClient, INDICATORS, staff, thisYear, today } from './http';
+import { applicantActor, client, HttpClient, INDICATORS, staff, thisYear, today } from './http';
 import { shanghaiDate } from '../../domain';
 import { rate, step, submit, TestBase, toCertified, toPartyReview, toPublicity } from './journeys';
 import { until } from './poll';
@@ -132,7 +132,7 @@ export const PATHS: Record<string, { ends: string; drive(c: PathContext): Promis
       // (nothing issued for it) in every generation but 11, whose fixtures hold one taken each way.
       const report = { year: thisYear(), indicators: INDICATORS };
       expect((await http.act(b.id, b.token, 'submit_annual_report', report)).status).toBe(409);
-      const applicant = { sub: `app-${b.app.applicant.creditCode}`, name: '申报单位', role: 'applicant', org: b.app.applicant.creditCode };
+      const applicant = applicantActor(b.app.applicant.creditCode);
       await signal(b.id, { type: 'submit_annual_report', ...report, actor: applicant });
       await step(http, b, officer(), 'rate', { rating: 'unqualified', opinion: '复评仍不合格' }, 'revoked');
       const view = (await http.get(`/api/bases/${b.id}`, officer())).body;
@@ -183,7 +183,7 @@ export const PATHS: Record<string, { ends: string; drive(c: PathContext): Promis
     ends: 'withdrawn',
     async drive({ http, behind }) {
       const b = await submit(http);
-      const applicant = { sub: `app-${b.app.applicant.creditCode}`, name: '申报单位', role: 'applicant', org: b.app.applicant.creditCode };
+      const applicant = applicantActor(b.app.applicant.creditCode);
       // Three decisions whose APIs died before writing them; the run writes them itself as it ends.
       await behind(b.id, { type: 'recommend', comment: '推荐', actor: { sub: 'district-410105', name: '区县科技局经办人', role: 'district_officer', district: b.app.applicant.district } });
       await behind(b.id, { type: 'record_review', score: 82, actor: { sub: 'expert-1', name: '专家1', role: 'expert' } });
