@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { RequestHandler } from 'express';
 import { z } from 'zod';
-import { Actor, ROLES, storable, STORABLE } from '../domain';
+import { Actor, ROLES, storable, STORABLE, TEXT_LIMITS } from '../domain';
 import { unauthorized } from './problem';
 
 const CLOCK_SKEW_SEC = 30;
@@ -11,11 +11,11 @@ export const TOKEN_LIFETIME_SEC = 8 * 3600;
 const claimsSchema = z
   .object({
     // Claims go into every event and the base's state: one PostgreSQL cannot store would stall the base.
-    sub: z.string().min(1).max(128).refine(storable, `sub ${STORABLE}`),
-    name: z.string().min(1).max(100).refine(storable, `name ${STORABLE}`),
+    sub: z.string().min(1).max(TEXT_LIMITS['actor.sub']).refine(storable, `sub ${STORABLE}`),
+    name: z.string().min(1).max(TEXT_LIMITS['actor.name']).refine(storable, `name ${STORABLE}`),
     role: z.enum(ROLES),
-    org: z.string().max(18).refine(storable, `org ${STORABLE}`).optional(),
-    district: z.string().max(12).refine(storable, `district ${STORABLE}`).optional(),
+    org: z.string().max(TEXT_LIMITS['actor.org']).refine(storable, `org ${STORABLE}`).optional(),
+    district: z.string().max(TEXT_LIMITS['actor.district']).refine(storable, `district ${STORABLE}`).optional(),
     exp: z.number().optional(),
     nbf: z.number().optional(),
     iat: z.number().optional(),

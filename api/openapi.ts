@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { ACTION_TYPES, STAGES } from '../domain';
-import { actionSchemas, objectionSchema } from './schemas/actions';
-import { applicationSchema, indicatorsSchema } from './schemas/application';
+import { ACTION_TYPES, actionSchemas, applicationSchema, indicatorsSchema, objectionSchema, STAGES } from '../domain';
 import { calendarBodySchema, storedCalendarSchema } from './schemas/queries';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' });

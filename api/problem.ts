@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { ErrorRequestHandler, Request, Response } from 'express';
 import { ZodError } from 'zod';
-import { DomainError, FieldProblem } from '../domain';
+import { DomainError, FieldProblem, fieldProblems } from '../domain';
 
 /** An RFC 9457 problem: every refusal the API gives is one of these. */
 export class Problem extends Error {
@@ -74,11 +74,7 @@ const messageOf = (i: ZodError['issues'][number], prefix: string): string =>
   !prefix && i.path.length === 0 && i.code === 'invalid_type' && /received undefined/.test(i.message) ? 'no JSON body: send one with Content-Type: application/json' : i.message;
 
 export function fromZodError(err: ZodError, prefix = ''): Problem {
-  const at = (path: PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.') || '(body)';
-  // An unknown field is named by its own path, one entry each, as a form maps errors to fields.
-  const errors = err.issues.flatMap((i) =>
-    i.code === 'unrecognized_keys' ? i.keys.map((k) => ({ path: at([...i.path, k]), message: `unknown field: ${k}` })) : [{ path: at(i.path), message: messageOf(i, prefix) }],
-  );
+  const errors = fieldProblems(err, prefix, (i) => messageOf(i, prefix));
   return invalid(`${errors.length} field(s) invalid`, errors, !prefix ? 'body' : prefix === 'query' ? 'query' : 'path');
 }
 

@@ -30,6 +30,7 @@ import {
   CODE_GENERATION,
   decisionRules,
   signalAdmission,
+  signalForm,
   endsWhenClosedWhileSettling,
   takesCalendarFromApproval,
   takesNudgesDuringLookup,
@@ -157,6 +158,7 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
   const sinceGen4 = takesPatchesUnmarked(input.generation);
   const calendarFromApproval = takesCalendarFromApproval(input.generation);
   const admitSignal = signalAdmission(input.generation);
+  const signalAsDecided = signalForm(input.generation);
   const decideAsRecorded = decisionRules(input.generation);
   const nudgesDuringLookup = takesNudgesDuringLookup(input.generation);
   const writesAnswersAtClose = writesAnswersBeforeClosing(input.generation);
@@ -374,12 +376,15 @@ export async function baseWorkflow(input: BaseWorkflowInput): Promise<BaseView> 
       wf.log.warn('signalled command refused', { error: 'the signal carries no command' });
       return;
     }
-    const cmd = { ...raw, at: raw.at ?? formatInstant(Date.now()), commandId: raw.commandId ?? `signal-${wf.uuid4()}`, via: 'signal' } as PersonCommand;
+    const cmd = signalAsDecided({ ...raw, at: raw.at ?? formatInstant(Date.now()), commandId: raw.commandId ?? `signal-${wf.uuid4()}`, via: 'signal' } as PersonCommand) as PersonCommand;
     if (recent.includes(cmd.commandId)) return;
     try {
       admitSignal(state, cmd);
     } catch (err) {
-      wf.log.warn('signalled command refused', { type: cmd.type, actor: cmd.actor, error: String(err) });
+      // What a request's 409 or 422 would carry (the fields at fault, or the stage and what it offers):
+      // the operator sees what to send instead.
+      const details = err instanceof DomainError ? err.details : undefined;
+      wf.log.warn('signalled command refused', { type: cmd.type, actor: cmd.actor, error: String(err), ...(details ? { details } : {}) });
       return;
     }
     await unattended((sink) => accept(cmd, sink));

@@ -3,8 +3,11 @@ import {
   admitSignalled,
   admitSignalledAsBefore,
   admitSignalledAsRequests,
+  admitSignalledBySchema,
+  asRequested,
   admitSignalledFromPeople,
   admitSignalledWithinBounds,
+  Command,
   decide,
   Rules,
   takingReportsInReEvaluation,
@@ -34,8 +37,10 @@ import {
  * held to the bounds of a request (its command id, its size).
  * Generation 12: a base under re-evaluation takes no annual report, as the contract has it, asked
  * or signalled (runs of generation 11 replay the ones they took).
+ * Generation 13: a signal's body meets the schema its request would, and is decided in its request's
+ * form; its sender, the limits a token's claims meet.
  */
-export const CODE_GENERATION = 12;
+export const CODE_GENERATION = 13;
 
 /** Whether a run was started by generation `n` or later; a run without a generation was started before 4. */
 const since = (n: number) => (generation: number | undefined) => (generation ?? 0) >= n;
@@ -114,6 +119,19 @@ export const endsWhenClosedWhileSettling = since(10);
 export const admitsSignalsWithinBounds = since(11);
 
 /**
+ * Whether a run holds an operator's signal to the schema its request would meet, and decides it in
+ * the request's form (generation 13): `"passed": "false"`, typed by hand, concluded a review as
+ * passed, and a reason could run to tens of thousands of characters. Older runs admit and decide as
+ * they did (a signal they took must be taken again on replay, as it was sent).
+ */
+export const admitsSignalsBySchema = since(13);
+
+/** A signalled command as a run decides it: in its request's form since generation 13, as sent before. */
+export function signalForm(generation: number | undefined): (cmd: Command) => Command {
+  return admitsSignalsBySchema(generation) ? asRequested : (cmd) => cmd;
+}
+
+/**
  * Whether a run takes an annual report from a base under re-evaluation, signalled, and replays one
  * it took (generation 11 alone; the contract names certified, evaluation and rectification, and
  * every other generation keeps to it). A request is refused in every run, as validators do not run
@@ -128,6 +146,7 @@ export function decisionRules(generation: number | undefined): Rules {
 
 /** How a run admits an operator's signal: as the generation that started it did. */
 export function signalAdmission(generation: number | undefined): Rules {
+  if (admitsSignalsBySchema(generation)) return admitSignalledBySchema;
   if (admitsSignalsWithinBounds(generation)) {
     return takesReportsInReEvaluation(generation) ? takingReportsInReEvaluation(admitSignalledWithinBounds) : admitSignalledWithinBounds;
   }

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { ACTION_RULES, ActionCommand, ActionType, Actor, authorize, BaseView, admit, DomainError, formatInstant, isTerminal, ObjectionCommand, PersonCommand, shanghaiDate, toView } from '../../domain';
+import { ACTION_RULES, ActionCommand, ActionType, Actor, authorize, BaseView, admit, DomainError, formatInstant, isTerminal, objectionSchema, ObjectionCommand, parseAction, PersonCommand, shanghaiDate, toView } from '../../domain';
 import { DecisionTarget, getBaseState } from '../../store/bases';
 import { schedulesFrom } from '../../store/calendar';
 import { stateAfterCommand } from '../../store/events';
@@ -12,7 +12,6 @@ import { addressHashOf, checkIdempotencyKey, fingerprintOf, idFor, refuseReusedK
 import { conflict, fromZodError } from '../problem';
 import { answerFromHistory, sendDecision } from '../record-decision';
 import { rateLimitByBase } from '../rate-limit';
-import { parseAction, objectionSchema } from '../schemas/actions';
 import { Steps, stepsOf } from '../server-timing';
 import { loadDecisionTarget } from './load-base';
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { Actor, applyEvents, BaseState, decide, DomainError, formatInstant, mayRead, scopeOf, STAFF_ROLES, SubmitCommand, toView } from '../../domain';
+import { Actor, applicationSchema, applyEvents, BaseState, decide, DomainError, formatInstant, mayRead, scopeOf, STAFF_ROLES, SubmitCommand, toView } from '../../domain';
 import { getBaseState, listBases } from '../../store/bases';
 import { requireActor } from '../auth';
 import { DependencyGate } from '../dependency-gate';
@@ -8,7 +8,6 @@ import { ApiDeps } from '../deps';
 import { fingerprintOf, idempotencyKey, idFor } from '../idempotency';
 import { jsonBody } from '../json-body';
 import { forbidden, fromZodError } from '../problem';
-import { applicationSchema } from '../schemas/application';
 import { listQuerySchema, sentParams } from '../schemas/queries';
 import { sendDecision } from '../record-decision';
 import { readyUpdateId } from '../../workflows/ids';

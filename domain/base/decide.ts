@@ -1,6 +1,7 @@
 import { ROLES } from '../actor';
 import { eligibilityProblems } from '../eligibility';
 import { DomainError, forbidden, FieldProblem, illegalStage, ineligible, invalid } from '../errors';
+import { actorProblems, readSignalled } from '../requests/signal';
 import { policyOf } from '../policy';
 import { allStorable, STORABLE } from '../storable';
 import { addYearsToInstant, isIsoInstant, shanghaiDate, yearOf } from '../time';
@@ -128,16 +129,23 @@ export function admitSignalled(state: BaseState | undefined, cmd: Command, rules
  * show the timer's step), and an actor without a name is one no write can store.
  */
 export function admitSignalledFromPeople(state: BaseState | undefined, cmd: Command, rules: Rules = decide): Emit {
+  refuseUnlessFromPerson(senderProblems(cmd));
+  return admitSignalled(state, cmd, rules);
+}
+
+function senderProblems(cmd: Command): FieldProblem[] {
   const a = (cmd.actor ?? {}) as Partial<Record<'sub' | 'name' | 'role', unknown>>;
   const named = (v: unknown) => typeof v === 'string' && v.trim().length > 0;
   const roles: readonly string[] = cmd.type === 'file_objection' ? [...ROLES, 'public'] : ROLES;
-  const problems: FieldProblem[] = [
+  return [
     ...(named(a.sub) ? [] : [{ path: 'actor.sub', message: 'who sent it' }]),
     ...(named(a.name) ? [] : [{ path: 'actor.name', message: 'their name' }]),
     ...(roles.includes(String(a.role)) ? [] : [{ path: 'actor.role', message: `one of ${roles.join(', ')}` }]),
   ];
+}
+
+function refuseUnlessFromPerson(problems: FieldProblem[]): void {
   if (problems.length) throw invalid('a signalled command is sent by a person, named as a token names one', problems);
-  return admitSignalled(state, cmd, rules);
 }
 
 /**
@@ -169,6 +177,21 @@ export function admitSignalledWithinBounds(state: BaseState | undefined, cmd: Co
     throw invalid(`a signalled command is at most ${SIGNAL_MAX_BYTES} bytes of JSON, as a request's body is`, [{ path: '(body)', message: 'too large' }]);
   }
   return admitSignalledAsRequests(state, cmd);
+}
+
+/**
+ * `admitSignalledWithinBounds`, the sender held to what a token's claims may name and the body to the
+ * schema its request would meet (runs of generation 13 on). Typed by hand, `"passed": "false"` is a
+ * string that reads as true, and concluded a review as passed while the record said "false"; and
+ * within 100 KB a reason could run to thirty thousand characters, carried by every letter for good.
+ * The workflow decides the command in its request's form (`asRequested`).
+ */
+export function admitSignalledBySchema(state: BaseState | undefined, cmd: Command): Emit {
+  // Who sent it before what it says, as a request hears 401 or 403 before 422.
+  refuseUnlessFromPerson([...senderProblems(cmd), ...actorProblems(cmd.actor)]);
+  const read = readSignalled(cmd);
+  if (!read.ok) throw invalid('a signalled command is held to what a request may carry', read.problems);
+  return admitSignalledWithinBounds(state, read.cmd);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Actor, toPublicNotice, toView, admit, admitSignalled, admitSignalledAsBefore, admitSignalledAsRequests, admitSignalledFromPeople, admitSignalledWithinBounds, admitRequest, SIGNAL_MAX_BYTES, OBJECTIONS_A_PUBLICITY_HOLDS, applyEvents, BaseState, Command, decide, DomainError, pendingWork, nextDeadline, allowedActions, notificationsFor } from '../../domain';
+import { Actor, toPublicNotice, toView, admit, admitSignalled, admitSignalledAsBefore, admitSignalledAsRequests, admitSignalledFromPeople, admitSignalledWithinBounds, admitSignalledBySchema, asRequested, admitRequest, TEXT_LIMITS, SIGNAL_MAX_BYTES, OBJECTIONS_A_PUBLICITY_HOLDS, applyEvents, BaseState, Command, decide, DomainError, pendingWork, nextDeadline, allowedActions, notificationsFor } from '../../domain';
 import { actors, application, CODE, OTHER_CODE } from './fixtures';
 import { decisionRules, signalAdmission } from '../../workflows/generation';
 
@@ -185,9 +185,11 @@ describe('evaluation and rectification (Arts. 9-11)', () => {
   });
   test('a base under re-evaluation files no annual report, as the contract has it; runs of generation 11 took one, and replay it', () => {
     const s = given(...commandsToCertified(), act.startEvaluation(), act.rate('unqualified'), cmd(actors.system, { type: 'end_rectification' }));
-    const report = cmd(actors.applicant, { type: 'submit_annual_report', year: 2027, indicators: {} }, '2028-06-02T10:00:00.000+08:00');
+    // Indicators in full, as a request's schema (and since generation 13 a signal's) asks for them.
+    const indicators = { talents: 1, results: 1, programmes: 1, exchanges: 1, meetings: 1, revenueGrowthPct: 0 };
+    const report = cmd(actors.applicant, { type: 'submit_annual_report', year: 2027, indicators }, '2028-06-02T10:00:00.000+08:00');
     expect(allowedActions(s, actors.applicant)).toEqual(['submit_evaluation_report']);
-    for (const rules of [decide, admitRequest, decisionRules(12), signalAdmission(12), signalAdmission(10), signalAdmission(undefined)]) {
+    for (const rules of [decide, admitRequest, decisionRules(12), decisionRules(13), signalAdmission(13), signalAdmission(12), signalAdmission(10), signalAdmission(undefined)]) {
       expect(() => rules(s, report)).toThrow(expect.objectContaining({ code: 'ILLEGAL_STAGE', details: { stage: 're_evaluation', allowedActions: ['submit_evaluation_report'] } }));
     }
     // Generation 11's: as one in rectification, the same checks (a year already in is still refused).
@@ -370,6 +372,61 @@ describe("an operator's signal within a request's bounds (generation 11)", () =>
     // Three bytes a character in UTF-8: a third of the limit in characters is already too much.
     expect(() => admitSignalledWithinBounds(given(submitted()), recommend({ comment: '推'.repeat(SIGNAL_MAX_BYTES / 3) }))).toThrow(expect.objectContaining({ code: 'INVALID', message: expect.stringContaining('at most') }));
     expect(admitSignalledWithinBounds(given(submitted()), recommend({ comment: '推'.repeat(SIGNAL_MAX_BYTES / 4) })).map((e) => e.type)).toEqual(['Recommended']);
+  });
+});
+
+describe("an operator's signal, held to its request's schema (generation 13)", () => {
+  const returned = () => given(submitted(), cmd(actors.district, { type: 'return', reason: '补充材料' }));
+  const inReview = () => given(submitted(), act.recommend(), act.review());
+  const refusedWith = (errors: object[]) => expect.objectContaining({ code: 'INVALID', details: { errors } });
+  test('a value of the wrong type is refused by name: "false" typed as a string no longer passes a review', () => {
+    const conclude = cmd(actors.officer, { type: 'conclude_review', passed: 'false', siteInspection: { date: '2026-11-28', summary: '属实' } } as never);
+    // Older runs took it, and concluded the review as passed while the record said "false".
+    expect(applyEvents(inReview(), signalAdmission(12)(inReview(), conclude)).state!.stage).toBe('party_review');
+    expect(() => signalAdmission(13)(inReview(), conclude)).toThrow(refusedWith([{ path: 'passed', message: expect.stringContaining('boolean') }]));
+    expect(() => admitSignalledBySchema(inReview(), cmd(actors.expert, { type: 'record_review', score: '80' } as never))).toThrow(refusedWith([{ path: 'score', message: expect.stringContaining('number') }]));
+  });
+  test("a text at its field's limit is taken, one character more is refused with the field named", () => {
+    const s = given(submitted());
+    const recommend = (comment: string) => cmd(actors.district, { type: 'recommend', comment });
+    expect(admitSignalledBySchema(s, recommend('推'.repeat(TEXT_LIMITS.comment))).map((e) => e.type)).toEqual(['Recommended']);
+    expect(() => admitSignalledBySchema(s, recommend('推'.repeat(TEXT_LIMITS.comment + 1)))).toThrow(refusedWith([{ path: 'comment', message: `at most ${TEXT_LIMITS.comment} characters` }]));
+    // Well within the 100 KB generation 11 holds a signal to, and so taken by older runs, as on replay they must.
+    const long = recommend('推'.repeat(20_000));
+    for (const g of [11, 12]) expect(signalAdmission(g)(s, long).map((e) => e.type)).toEqual(['Recommended']);
+    expect(() => signalAdmission(13)(s, long)).toThrow(expect.objectContaining({ code: 'INVALID' }));
+  });
+  test('nested fields are named with their place, and an unknown field by its own', () => {
+    const app = application();
+    const resubmit = cmd(actors.applicant, {
+      type: 'resubmit',
+      application: { ...app, cooperationSummary: 'x'.repeat(TEXT_LIMITS['application.cooperationSummary'] + 1), materials: [app.materials[0], { ...app.materials[0], name: 'm'.repeat(201) }] },
+    });
+    expect(() => admitSignalledBySchema(returned(), resubmit)).toThrow(
+      refusedWith([
+        { path: 'application.cooperationSummary', message: 'at most 5000 characters' },
+        { path: 'application.materials.1.name', message: 'at most 200 characters' },
+      ]),
+    );
+    expect(() => admitSignalledBySchema(given(submitted()), cmd(actors.district, { type: 'recommend', note: '?' } as never))).toThrow(refusedWith([{ path: 'note', message: 'unknown field: note' }]));
+    expect(admitSignalledBySchema(returned(), cmd(actors.applicant, { type: 'resubmit', application: app })).map((e) => e.type)).toEqual(['Resubmitted']);
+  });
+  test("a signal is decided in its request's form: text trimmed, an empty comment left out, a round as text", () => {
+    const meta = { at: '2026-12-01T10:00:00.000+08:00', actor: actors.district, commandId: 'c1', via: 'signal' as const };
+    expect(asRequested({ ...meta, type: 'recommend', comment: '  推荐  ' })).toEqual({ ...meta, type: 'recommend', comment: '推荐' });
+    expect(asRequested({ ...meta, type: 'recommend', comment: '' })).toEqual({ ...meta, type: 'recommend' });
+    expect(asRequested({ ...meta, actor: actors.officer, type: 'start_evaluation', round: 2026 } as never)).toMatchObject({ round: '2026' });
+    // An objection keeps the id an operator gives it, as the API gives one to the form's.
+    const objection = { ...meta, actor: { sub: 'p1', name: '张三', role: 'public' as const }, type: 'file_objection' as const, objectionId: 'o1', name: '张三', contact: '13800000000', reason: '异议' };
+    expect(asRequested(objection)).toEqual(objection);
+    // One that is no request is left as sent, for its admission to refuse.
+    const odd = { ...meta, type: 'recommend', comment: 7 } as never;
+    expect(asRequested(odd)).toBe(odd);
+  });
+  test('the sender is held to what a token may name', () => {
+    const named = (name: string) => cmd({ ...actors.district, name }, { type: 'recommend' });
+    expect(() => admitSignalledBySchema(given(submitted()), named('名'.repeat(TEXT_LIMITS['actor.name'] + 1)))).toThrow(refusedWith([{ path: 'actor.name', message: 'at most 100 characters' }]));
+    expect(admitSignalledBySchema(given(submitted()), named('名'.repeat(TEXT_LIMITS['actor.name']))).map((e) => e.type)).toEqual(['Recommended']);
   });
 });
 

@@ -1,4 +1,4 @@
-import { districtName, eligibilityProblems, policyOf, POLICY_VERSIONS } from '../../domain';
+import { districtName, eligibilityProblems, policyOf, POLICY_VERSIONS, TEXT_LIMITS } from '../../domain';
 import { application } from './fixtures';
 
 // A base's first run replays its submission, eligibility included, every time a worker loads it,
@@ -48,4 +48,20 @@ test('so is the illustrative successor, which POLICY_VERSION can choose outside 
 test.each(SHIPPED_DISTRICTS)('district %s, which bases were opened in, is still one a submission replays as eligible from', (code) => {
   expect(districtName(code)).toBeDefined();
   expect(eligibilityProblems(application(undefined, code), '2026-11-28', policyOf('2021'))).toEqual([]);
+});
+
+// Since generation 13 a run admits an operator's signal by the request schemas, whose texts these
+// limits bound: a signal it took, or refused, must be again on replay. A limit changed either way is
+// a new generation, with the old table kept for the old runs.
+const SHIPPED_TEXT_LIMITS_13 = {
+  comment: 2000, reason: 2000, opinion: 5000, 'meeting.minutes': 5000, 'siteInspection.summary': 5000, summary: 5000, round: 20, objectionId: 64,
+  name: 100, contact: 200,
+  'application.applicant.name': 200, 'application.applicant.contact.name': 100, 'application.applicant.contact.email': 200,
+  'application.foreignPartner.name': 200, 'application.field': 100, 'application.cooperationSummary': 5000,
+  'application.agreement.title': 200, 'application.materials.name': 200,
+  'actor.sub': 128, 'actor.name': 100, 'actor.org': 18, 'actor.district': 12,
+};
+
+test("the texts' limits are those generation 13's runs admit signals by", () => {
+  expect(TEXT_LIMITS).toEqual(SHIPPED_TEXT_LIMITS_13);
 });

@@ -1,6 +1,5 @@
 import { fromZodError } from '../../api/problem';
-import { parseAction } from '../../api/schemas/actions';
-import { applicationSchema } from '../../api/schemas/application';
+import { applicationSchema, objectionSchema, parseAction, TEXT_LIMITS } from '../../domain';
 import { application } from './fixtures';
 
 // What a staff form sends: an optional box left empty arrives as "" or null, and means "none".
@@ -72,5 +71,44 @@ describe('what a newcomer gets wrong, answered with what to do', () => {
   test('an evaluation round left out is described, not just called invalid', () => {
     expect(answer({ type: 'start_evaluation' })).toEqual([{ path: 'round', message: expect.stringContaining('the round, as a year (2026)') }]);
     expect(parseAction({ type: 'start_evaluation', round: 2026 }).data).toMatchObject({ round: '2026' });
+  });
+});
+
+// One table holds both a request and an operator's signal to their lengths (domain/limits.ts):
+// a request must meet the very limit a signal does, no more and no less.
+describe("every text's limit in TEXT_LIMITS is the one a request meets", () => {
+  const setIn = (value: Record<string, unknown>, [key, ...rest]: string[], text: string): Record<string, unknown> => ({
+    ...value,
+    [key]: rest.length ? setIn(Array.isArray(value[key]) ? (value[key] as unknown[])[0] as Record<string, unknown> : (value[key] as Record<string, unknown>), rest, text) : text,
+  });
+  const inMaterials = (app: Record<string, unknown>, name: string) => ({ ...app, materials: [{ ...(app.materials as object[])[0], name }] });
+  // A valid request around each field: the action that carries it, or the public objection form.
+  const carriers: Record<string, (text: string) => { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }> = {
+    comment: (t) => parseAction({ type: 'recommend', comment: t }),
+    reason: (t) => parseAction({ type: 'decline', reason: t }),
+    opinion: (t) => parseAction({ type: 'rate', rating: 'qualified', opinion: t }),
+    'meeting.minutes': (t) => parseAction({ type: 'approve_candidate', meeting: { date: '2026-12-01', minutes: t } }),
+    'siteInspection.summary': (t) => parseAction({ type: 'conclude_review', passed: true, siteInspection: { date: '2026-12-01', summary: t } }),
+    summary: (t) => parseAction({ type: 'submit_rectification_report', summary: t }),
+    round: (t) => parseAction({ type: 'start_evaluation', round: t }),
+    objectionId: (t) => parseAction({ type: 'rule_objection', objectionId: t, upheld: false }),
+    name: (t) => objectionSchema.safeParse({ name: t, contact: '13800000000', reason: '异议' }),
+    contact: (t) => objectionSchema.safeParse({ name: '张三', contact: t, reason: '异议' }),
+  };
+  const field = (path: string) => {
+    if (carriers[path]) return carriers[path];
+    if (path === 'application.materials.name') return (t: string) => applicationSchema.safeParse(inMaterials(application() as unknown as Record<string, unknown>, t));
+    if (path === 'application.applicant.contact.email') return (t: string) => applicationSchema.safeParse(setIn(application() as unknown as Record<string, unknown>, path.split('.').slice(1), `${'a'.repeat(t.length - 6)}@x.org`));
+    if (path.startsWith('application.')) return (t: string) => applicationSchema.safeParse(setIn(application() as unknown as Record<string, unknown>, path.split('.').slice(1), t));
+    return undefined;
+  };
+  const requestFields = Object.entries(TEXT_LIMITS).filter(([path]) => !path.startsWith('actor.'));
+  test.each(requestFields)('%s: %i characters taken, one more refused', (path, limit) => {
+    const parse = field(path);
+    if (!parse) throw new Error(`no request carries ${path}: add it here`);
+    expect(parse('x'.repeat(limit)).success).toBe(true);
+    const over = parse('x'.repeat(limit + 1));
+    expect(over.success).toBe(false);
+    expect(over.error?.issues.map((i) => i.message)).toEqual([expect.stringContaining(String(limit))]);
   });
 });

@@ -1,4 +1,5 @@
 import { signToken, TOKEN_LIFETIME_SEC, TokenClaims, verifyToken } from '../../api/auth';
+import { TEXT_LIMITS } from '../../domain';
 import { enc, sign } from '../support/jwt';
 
 const SECRET = 'token-test-secret-0123456789abcdef';
@@ -74,5 +75,23 @@ describe('a token without exp, as the contract and RFC 7519 allow', () => {
   test('an exp, where there is one, is what counts', () => {
     expect(() => verifyToken(bare({ iat: now - 60, exp: now - 3600 }), RULES, now)).toThrow(/^token expired$/);
     expect(verifyToken(bare({ iat: now - 2 * TOKEN_LIFETIME_SEC, exp: now + 60 }), RULES, now)).toMatchObject({ sub: 'bureau-1' });
+  });
+});
+
+// The claims go into every event as the actor; an operator's signal names its actor within the
+// same limits (domain/limits.ts), so a token must meet them too, no more and no less.
+describe("a token's claims are held to the actor's limits in TEXT_LIMITS", () => {
+  const claims: Record<string, TokenClaims> = {
+    'actor.sub': { sub: 's', name: '经办人', role: 'bureau_officer' },
+    'actor.name': { sub: 'bureau-1', name: 'n', role: 'bureau_officer' },
+    'actor.org': { sub: 'applicant-1', name: '申报人', role: 'applicant', org: 'o' },
+    'actor.district': { sub: 'district-1', name: '经办人', role: 'district_officer', district: 'd' },
+  };
+  const actorLimits = Object.entries(TEXT_LIMITS).filter(([path]) => path.startsWith('actor.'));
+  test.each(actorLimits)('%s: %i characters taken, one more refused', (path, limit) => {
+    const key = path.slice('actor.'.length) as keyof TokenClaims;
+    const withLength = (n: number) => signToken({ ...claims[path], [key]: 'x'.repeat(n) }, SECRET);
+    expect(verifyToken(withLength(limit), RULES)).toMatchObject({ [key]: 'x'.repeat(limit) });
+    expect(() => verifyToken(withLength(limit + 1), RULES)).toThrow(/claims|token/);
   });
 });

@@ -114,11 +114,18 @@ const parsed = (line: string): Record<string, any> | undefined => {
 test('the worker logs a refused signal as one JSON line naming the base, the caller and the reason', async () => {
   const b = await submit(http);
   const workflowId = `base-${b.id}`;
-  await temporal.workflow.getHandle(workflowId).signal('act', { type: 'rate', rating: 'excellent', actor: { sub: 'ops-11', name: '值班运维', role: 'bureau_officer' } });
+  const handle = temporal.workflow.getHandle(workflowId);
+  await handle.signal('act', { type: 'rate', rating: 'excellent', actor: { sub: 'ops-11', name: '值班运维', role: 'bureau_officer' } });
+  const district = { sub: 'ops-12', name: '值班运维', role: 'district_officer', district: b.app.applicant.district };
+  await handle.signal('act', { type: 'recommend', comment: '推'.repeat(2001), actor: district });
   const workerLines = async () => loggedLines(stack, 'worker');
-  const refusal = (lines: string[]) => lines.map(parsed).find((e) => e?.msg === 'signalled command refused' && e.workflowId === workflowId);
-  const lines = await until('the refusal logged', workerLines, (l) => refusal(l) !== undefined, 10_000, 100);
-  expect(refusal(lines)).toMatchObject({ level: 'warn', component: 'worker', sdkComponent: 'workflow', type: 'rate', actor: { sub: 'ops-11' }, error: expect.stringContaining('rate') });
+  const refusals = (lines: string[]) => lines.map(parsed).filter((e) => e?.msg === 'signalled command refused' && e.workflowId === workflowId);
+  const lines = await until('both refusals logged', workerLines, (l) => refusals(l).length === 2, 10_000, 100);
+  // Each says what a request's 409 or 422 would: the stage and what it offers, or the field at fault.
+  expect(refusals(lines)).toMatchObject([
+    { level: 'warn', component: 'worker', sdkComponent: 'workflow', type: 'rate', actor: { sub: 'ops-11' }, error: expect.stringContaining('rate'), details: { stage: 'district_review' } },
+    { type: 'recommend', actor: { sub: 'ops-12' }, details: { errors: [{ path: 'comment', message: 'at most 2000 characters' }] } },
+  ]);
   // Every line the worker wrote, the SDK's own included, is one JSON object.
   expect(lines.filter((l) => parsed(l) === undefined)).toEqual([]);
 });

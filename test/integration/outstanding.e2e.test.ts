@@ -1,9 +1,8 @@
 import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Pool } from 'pg';
 import { addressHashOf, fingerprintOf, idFor } from '../../api/idempotency';
-import { objectionSchema, parseAction } from '../../api/schemas/actions';
 import { abandonOutstanding, dropRefused, readOutstanding, recordOutstanding } from '../../store/outstanding';
-import { Actor, formatInstant, PersonCommand } from '../../domain';
+import { Actor, formatInstant, objectionSchema, parseAction, PersonCommand } from '../../domain';
 import { client, HttpClient, staff } from '../support/http';
 import { step, submit, submitKeyed, TestBase, toPublicity } from '../support/journeys';
 import { until } from '../support/poll';

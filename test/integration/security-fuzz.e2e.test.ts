@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { actionTable, calendarBody, objectionBody, Rightful } from '../support/bodies';
-import { parseAction } from '../../api/schemas/actions';
+import { parseAction } from '../../domain';
 import { forgedTokens } from '../support/forged-tokens';
 import { applicantToken, client, newCreditCode, staff } from '../support/http';
 import { submit, TestBase } from '../support/journeys';

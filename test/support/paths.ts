@@ -172,8 +172,17 @@ export const PATHS: Record<string, { ends: string; drive(c: PathContext): Promis
       const inspected = { date: today(), summary: '属实' };
       await signal(b.id, { type: 'conclude_review', passed: true, siteInspection: inspected, commandId: 'c'.repeat(3000), actor: { sub: 'ops-2', name: '值班运维', role: 'bureau_officer' } });
       await signal(b.id, { type: 'record_review', score: 85, actor: expert(3) });
-      // Written in the order taken: once the third review is read back, so is everything before it.
-      const view = await until('three reviews written', async () => (await http.get(`/api/bases/${b.id}`, officer())).body, (v) => v.reviewCount === 3);
+      // A conclusion whose inspection summary is longer than a request may give, refused since
+      // generation 13 by the request's schema (within 100 KB, it was taken); a fourth review, taken
+      // only if it was not.
+      await signal(b.id, { type: 'conclude_review', passed: true, siteInspection: { date: today(), summary: '属'.repeat(5001) }, actor: { sub: 'ops-2', name: '值班运维', role: 'bureau_officer' } });
+      await signal(b.id, { type: 'record_review', score: 90, actor: expert(4) });
+      // "false" typed as a string, which reads as true: taken as a pass before generation 13, refused
+      // since by the request's schema; a fifth review, taken only if it was.
+      await signal(b.id, { type: 'conclude_review', passed: 'false', siteInspection: inspected, actor: { sub: 'ops-2', name: '值班运维', role: 'bureau_officer' } });
+      await signal(b.id, { type: 'record_review', score: 70, actor: expert(5) });
+      // Written in the order taken: once the fifth review is read back, so is everything before it.
+      const view = await until('five reviews written', async () => (await http.get(`/api/bases/${b.id}`, officer())).body, (v) => v.reviewCount === 5);
       // Only the fourth recommendation says so: a refused one taken instead would have left its own comment.
       expect([view.recommendation?.comment, view.conclusion]).toEqual(['经电话确认', null]);
       return b;

@@ -13,7 +13,7 @@ export const HISTORIES_DIR = path.join(repoRoot(), 'test', 'histories');
  * `npm run record-histories` writes into the current one; a patch() that changes the commands a
  * workflow issues starts a new generation.
  */
-export const CURRENT_GENERATION = 'v12-no-reports-in-re-evaluation';
+export const CURRENT_GENERATION = 'v13-signals-read-as-requests';
 
 /** A recorded path: every run of one base's workflow id, as `historyToJSON` wrote them. */
 export interface Fixture {
