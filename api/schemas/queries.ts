@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { districtName, isIsoDate, RATINGS, STAGES } from '../../domain';
-import { storable, STORABLE } from './common';
+import { districtName, isIsoDate, RATINGS, STAGES, storable, STORABLE } from '../../domain';
 
 const positive = (def: number, max: number) => z.coerce.number().int().min(1).max(max).default(def);
 
